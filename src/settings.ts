@@ -1,0 +1,222 @@
+/**
+ * Options from code and variables from the environment, resolved in one place. The environment
+ * wins, so an operator can change behaviour without a deploy (SPEC §4).
+ */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { warnOnce } from './log.js';
+import {
+  CALL_KINDS,
+  type ExporterSpec,
+  type InitOptions,
+  type IntegrationName,
+  type IntegrationSettings,
+  type Postprocess,
+} from './types.js';
+
+export const INTEGRATION_NAMES: readonly IntegrationName[] = ['openai', 'anthropic', 'cohere', 'mistral'];
+const EXPORTER_NAMES = ['local', 'otlp', 'console', 'memory', 'none'] as const;
+const DEFAULT_QUEUE_BYTES = 64 * 1024 * 1024;
+
+export interface ResolvedSettings {
+  project: string;
+  disabled: boolean;
+  implicitPatching: boolean;
+  integrations: Record<IntegrationName, IntegrationSettings & { enabled: boolean }>;
+  captureContent: boolean;
+  postprocessInputs?: Postprocess<Record<string, unknown>>;
+  postprocessOutput?: Postprocess<unknown>;
+  redactKeys: string[];
+  attributes: Record<string, unknown>;
+  exporters: ExporterSpec[];
+  dir: string;
+  maxQueueBytes: number;
+  otlp: { endpoint?: string; headers: Record<string, string> };
+}
+
+type Env = Record<string, string | undefined>;
+
+const TRUE = new Set(['1', 'true', 'yes', 'on']);
+const FALSE = new Set(['0', 'false', 'no', 'off']);
+
+/** Reads a boolean variable; a bad value is reported once and ignored (the caller's default holds). */
+export function envBoolean(env: Env, name: string): boolean | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = raw.trim().toLowerCase();
+  if (TRUE.has(value)) return true;
+  if (FALSE.has(value)) return false;
+  warnOnce(
+    `env:${name}:${raw}`,
+    `${name}=${JSON.stringify(raw)} is not a boolean; accepted values: 1/0, true/false, yes/no, on/off (any case). Using the default.`,
+  );
+  return undefined;
+}
+
+function envList(env: Env, name: string): string[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  return raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+}
+
+function disabledIntegrationsFromEnv(env: Env): Set<IntegrationName> {
+  const names = envList(env, 'TRACEWIRE_DISABLED_INTEGRATIONS') ?? [];
+  const out = new Set<IntegrationName>();
+  for (const name of names) {
+    if ((INTEGRATION_NAMES as readonly string[]).includes(name)) out.add(name as IntegrationName);
+    else {
+      warnOnce(
+        `env:TRACEWIRE_DISABLED_INTEGRATIONS:${name}`,
+        `TRACEWIRE_DISABLED_INTEGRATIONS names unknown integration ${JSON.stringify(name)}; known: ${INTEGRATION_NAMES.join(', ')}.`,
+      );
+    }
+  }
+  return out;
+}
+
+function exportersFromEnv(env: Env): ExporterSpec[] | undefined {
+  const names = envList(env, 'TRACEWIRE_EXPORTER');
+  if (!names) return undefined;
+  const valid = names.filter((name) => {
+    if ((EXPORTER_NAMES as readonly string[]).includes(name)) return true;
+    warnOnce(
+      `env:TRACEWIRE_EXPORTER:${name}`,
+      `TRACEWIRE_EXPORTER names unknown exporter ${JSON.stringify(name)}; accepted: ${EXPORTER_NAMES.join(', ')}.`,
+    );
+    return false;
+  });
+  return valid.length > 0 ? (valid as ExporterSpec[]) : undefined;
+}
+
+function parseOtlpHeaders(raw: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (!raw) return headers;
+  for (const pair of raw.split(',')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      warnOnce(`env:OTEL_EXPORTER_OTLP_HEADERS:${pair}`, 'OTEL_EXPORTER_OTLP_HEADERS has an entry without "key=value"; it is ignored.');
+      continue;
+    }
+    headers[decodeURIComponent(pair.slice(0, eq).trim())] = decodeURIComponent(pair.slice(eq + 1).trim());
+  }
+  return headers;
+}
+
+function fail(option: string, expected: string, got: unknown): never {
+  throw new TypeError(`tracewire.init: option "${option}" must be ${expected}; got ${describe(got)}.`);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return typeof value;
+}
+
+const KNOWN_OPTIONS = new Set([
+  'project', 'disabled', 'implicitlyPatchIntegrations', 'integrations', 'captureContent',
+  'postprocessInputs', 'postprocessOutput', 'redactKeys', 'attributes', 'exporters', 'dir',
+  'maxQueueBytes',
+]);
+
+/** Bad options from code are programmer errors found at start-up: they throw a TypeError naming the option. */
+function validateOptions(options: InitOptions): void {
+  if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      throw new TypeError(`tracewire.init: unknown option "${key}"; known options: ${[...KNOWN_OPTIONS].join(', ')}.`);
+    }
+  }
+  const o = options as Record<string, unknown>;
+  const check = (key: string, type: string) => {
+    if (o[key] !== undefined && typeof o[key] !== type) fail(key, `a ${type}`, o[key]);
+  };
+  check('project', 'string');
+  check('disabled', 'boolean');
+  check('implicitlyPatchIntegrations', 'boolean');
+  check('captureContent', 'boolean');
+  check('postprocessInputs', 'function');
+  check('postprocessOutput', 'function');
+  check('dir', 'string');
+  if (o.maxQueueBytes !== undefined && !(Number.isInteger(o.maxQueueBytes) && (o.maxQueueBytes as number) > 0)) {
+    fail('maxQueueBytes', 'a positive integer', o.maxQueueBytes);
+  }
+  if (o.redactKeys !== undefined && !(Array.isArray(o.redactKeys) && o.redactKeys.every((k) => typeof k === 'string'))) {
+    fail('redactKeys', 'an array of strings', o.redactKeys);
+  }
+  if (o.attributes !== undefined && (typeof o.attributes !== 'object' || o.attributes === null || Array.isArray(o.attributes))) {
+    fail('attributes', 'an object', o.attributes);
+  }
+  if (o.exporters !== undefined) {
+    if (!Array.isArray(o.exporters)) fail('exporters', 'an array', o.exporters);
+    for (const spec of o.exporters as unknown[]) {
+      const ok = typeof spec === 'string'
+        ? (EXPORTER_NAMES as readonly string[]).includes(spec)
+        : typeof spec === 'object' && spec !== null && typeof (spec as { export?: unknown }).export === 'function';
+      if (!ok) fail('exporters[]', `one of ${EXPORTER_NAMES.join(', ')} or an object with an export(calls) method`, spec);
+    }
+  }
+  if (o.integrations !== undefined) {
+    if (typeof o.integrations !== 'object' || o.integrations === null) fail('integrations', 'an object', o.integrations);
+    for (const [name, value] of Object.entries(o.integrations as object)) {
+      if (!(INTEGRATION_NAMES as readonly string[]).includes(name)) {
+        throw new TypeError(`tracewire.init: unknown integration "${name}" in "integrations"; known: ${INTEGRATION_NAMES.join(', ')}.`);
+      }
+      validateIntegration(name, value);
+    }
+  }
+}
+
+function validateIntegration(name: string, value: unknown): void {
+  if (typeof value !== 'object' || value === null) fail(`integrations.${name}`, 'an object', value);
+  const s = value as IntegrationSettings;
+  if (s.enabled !== undefined && typeof s.enabled !== 'boolean') fail(`integrations.${name}.enabled`, 'a boolean', s.enabled);
+  if (s.streamUsage !== undefined && typeof s.streamUsage !== 'boolean') fail(`integrations.${name}.streamUsage`, 'a boolean', s.streamUsage);
+  const op = s.opSettings;
+  if (op === undefined) return;
+  if (typeof op !== 'object' || op === null) fail(`integrations.${name}.opSettings`, 'an object', op);
+  validateOpSettings(op, `integrations.${name}.opSettings`);
+}
+
+/** Shared by init's integration settings and op() options. */
+export function validateOpSettings(op: object, where: string): void {
+  const o = op as Record<string, unknown>;
+  if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) fail(`${where}.name`, 'a non-empty string', o.name);
+  if (o.kind !== undefined && !(CALL_KINDS as readonly unknown[]).includes(o.kind)) {
+    fail(`${where}.kind`, `one of ${CALL_KINDS.join(', ')}`, o.kind);
+  }
+  const dn = o.callDisplayName;
+  if (dn !== undefined && typeof dn !== 'string' && typeof dn !== 'function') fail(`${where}.callDisplayName`, 'a string or a function', dn);
+  for (const hook of ['postprocessInputs', 'postprocessOutput']) {
+    if (o[hook] !== undefined && typeof o[hook] !== 'function') fail(`${where}.${hook}`, 'a function', o[hook]);
+  }
+}
+
+export function resolveSettings(options: InitOptions = {}, env: Env = process.env): ResolvedSettings {
+  validateOptions(options);
+  const disabledByEnv = disabledIntegrationsFromEnv(env);
+  const integrations = {} as ResolvedSettings['integrations'];
+  for (const name of INTEGRATION_NAMES) {
+    const fromCode = options.integrations?.[name] ?? {};
+    integrations[name] = { ...fromCode, enabled: disabledByEnv.has(name) ? false : fromCode.enabled ?? true };
+  }
+  const dir = env.TRACEWIRE_DIR?.trim() || options.dir || join(homedir(), '.tracewire');
+  return {
+    project: env.TRACEWIRE_PROJECT?.trim() || options.project || 'default',
+    disabled: envBoolean(env, 'TRACEWIRE_DISABLED') ?? options.disabled ?? false,
+    implicitPatching: envBoolean(env, 'TRACEWIRE_IMPLICIT_PATCHING') ?? options.implicitlyPatchIntegrations ?? true,
+    integrations,
+    captureContent: envBoolean(env, 'TRACEWIRE_CAPTURE_CONTENT') ?? options.captureContent ?? true,
+    postprocessInputs: options.postprocessInputs,
+    postprocessOutput: options.postprocessOutput,
+    redactKeys: options.redactKeys ?? [],
+    attributes: options.attributes ?? {},
+    exporters: exportersFromEnv(env) ?? options.exporters ?? ['local'],
+    dir: resolve(dir),
+    maxQueueBytes: options.maxQueueBytes ?? DEFAULT_QUEUE_BYTES,
+    otlp: {
+      endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || undefined,
+      headers: parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/** Starting calls and shaping the context: used by op() and by the patching engine alike. */
+import { state } from '../state.js';
+import type { CallHandle } from '../types.js';
+import { LiveCall, type CallSpec } from './call.js';
+import { currentFrame, storage, type Frame } from './context.js';
+
+/**
+ * Opens a call under the current context, or returns undefined when nothing should be
+ * recorded here (tracing off, or inside withTracingDisabled). The caller runs the traced
+ * work inside `enterCall(call, ...)` so that nested calls find it as their parent.
+ */
+export function beginCall(spec: CallSpec, frame: Frame | undefined = currentFrame()): LiveCall | undefined {
+  if (!state.enabled || frame?.disabled) return undefined;
+  const settings = state.settings!;
+  const globalAttrs = settings.attributes;
+  const contextAttrs = frame?.attributes;
+  let attributes: Record<string, unknown>;
+  if (contextAttrs === undefined && spec.attributes === undefined) attributes = globalAttrs;
+  else attributes = { ...globalAttrs, ...contextAttrs, ...spec.attributes };
+  return new LiveCall(spec, frame?.call, attributes);
+}
+
+export function enterCall<R>(call: LiveCall, frame: Frame | undefined, fn: () => R): R {
+  return storage.run({ call, attributes: frame?.attributes, disabled: false }, fn);
+}
+
+export function getCurrentCall(): CallHandle | undefined {
+  return currentFrame()?.call;
+}
+
+/** Every call started inside `fn` (sync or async) carries these attributes, merged over outer ones. */
+export function withAttributes<R>(attributes: Record<string, unknown>, fn: () => R): R {
+  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
+    throw new TypeError('withAttributes(attributes, fn): attributes must be a plain object.');
+  }
+  if (typeof fn !== 'function') throw new TypeError('withAttributes(attributes, fn): fn must be a function.');
+  const frame = currentFrame();
+  return storage.run(
+    { call: frame?.call, attributes: { ...frame?.attributes, ...attributes }, disabled: frame?.disabled ?? false },
+    fn,
+  );
+}
+
+/** Nothing started inside `fn` is recorded, including SDK calls. */
+export function withTracingDisabled<R>(fn: () => R): R {
+  if (typeof fn !== 'function') throw new TypeError('withTracingDisabled(fn): fn must be a function.');
+  const frame = currentFrame();
+  return storage.run({ call: frame?.call, attributes: frame?.attributes, disabled: true }, fn);
+}

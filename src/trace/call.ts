@@ -1,0 +1,153 @@
+/**
+ * A call while it runs and until it is exported. Starting and ending one is the hot path:
+ * it takes a bounded snapshot of inputs and output and queues itself; redaction,
+ * postprocessing and serialization happen later, in batches (export/).
+ */
+import { snapshot, type JsonValue } from '../serialize/snapshot.js';
+import { state } from '../state.js';
+import type { CallException, CallHandle, CallKind, CallStatus, OpSettings, Summary, Usage } from '../types.js';
+import { uuidv7 } from './ids.js';
+import { addCostTo, addUsageTo, priceUsage } from './summary.js';
+
+export interface CallSpec {
+  opName: string;
+  kind: CallKind;
+  inputs: Record<string, unknown>;
+  /** The op's or integration's settings: display name and postprocess hooks. */
+  settings?: OpSettings;
+  /** Facts about the call (integration, provider, base URL), merged over the context's attributes. */
+  attributes?: Record<string, unknown>;
+  /** Who served the call, for pricing. */
+  provider?: string;
+}
+
+export class LiveCall implements CallHandle {
+  readonly id: string = uuidv7();
+  readonly traceId: string;
+  readonly parentId: string | null;
+  readonly startedAt: number = Date.now();
+  private readonly startMark: number = performance.now();
+  endedAt: number | null = null;
+  status: CallStatus = 'running';
+  readonly inputs: JsonValue;
+  readonly inputBytes: number;
+  output: JsonValue = null;
+  outputBytes = 0;
+  exception: CallException | null = null;
+  readonly summary: Summary = {};
+  /** Usage reported for this call itself (descendants roll into `summary.usage` only). */
+  private ownUsage: Map<string, Usage> | undefined;
+  /** Set while the call sits in the export queue, so a re-export is not queued twice. */
+  queued = false;
+
+  constructor(
+    readonly spec: CallSpec,
+    readonly parent: LiveCall | undefined,
+    readonly attributes: Record<string, unknown>,
+  ) {
+    this.traceId = parent ? parent.traceId : this.id;
+    this.parentId = parent ? parent.id : null;
+    const snap = snapshot(spec.inputs);
+    this.inputs = snap.value;
+    this.inputBytes = snap.bytes;
+  }
+
+  get opName(): string {
+    return this.spec.opName;
+  }
+
+  get ended(): boolean {
+    return this.endedAt !== null;
+  }
+
+  markFirstToken(): void {
+    if (this.summary.timeToFirstTokenMs === undefined) {
+      this.summary.timeToFirstTokenMs = roundMs(performance.now() - this.startMark);
+    }
+  }
+
+  /** Integrations report what the provider billed; it is priced and rolled up when the call ends. */
+  addUsage(model: string, usage: Usage): void {
+    this.ownUsage ??= new Map();
+    const existing = this.ownUsage.get(model);
+    if (existing) addUsageTo(existing, usage);
+    else this.ownUsage.set(model, { ...usage });
+  }
+
+  succeed(output: unknown): void {
+    if (this.ended) return;
+    this.setOutput(output);
+    this.finish('success');
+  }
+
+  fail(error: unknown, partialOutput?: unknown): void {
+    if (this.ended) return;
+    this.exception = toCallException(error);
+    if (partialOutput !== undefined) this.setOutput(partialOutput);
+    this.finish('error');
+  }
+
+  cancel(partialOutput?: unknown): void {
+    if (this.ended) return;
+    if (partialOutput !== undefined) this.setOutput(partialOutput);
+    this.finish('cancelled');
+  }
+
+  private setOutput(output: unknown): void {
+    const snap = snapshot(output);
+    this.output = snap.value;
+    this.outputBytes = snap.bytes;
+  }
+
+  private finish(status: CallStatus): void {
+    this.status = status;
+    this.endedAt = Date.now();
+    this.summary.latencyMs = roundMs(performance.now() - this.startMark);
+    if (this.ownUsage) this.rollUp(this.ownUsage);
+    state.recorder?.enqueue(this);
+  }
+
+  /** Adds this call's usage and cost to itself and every ancestor; ancestors already exported are sent again. */
+  private rollUp(usageByModel: Map<string, Usage>): void {
+    for (const [model, usage] of usageByModel) {
+      const cost = priceUsage(this.spec.provider, model, usage, this.startedAt);
+      for (let call: LiveCall | undefined = this; call; call = call.parent) {
+        call.summary.usage ??= {};
+        const target = call.summary.usage[model];
+        if (target) addUsageTo(target, usage);
+        else call.summary.usage[model] = { ...usage };
+        if (cost) addCostTo(call.summary, model, cost);
+      }
+    }
+    for (let ancestor = this.parent; ancestor; ancestor = ancestor.parent) {
+      if (ancestor.ended) state.recorder?.enqueue(ancestor);
+    }
+  }
+}
+
+function roundMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+export function toCallException(error: unknown): CallException {
+  if (error !== null && typeof error === 'object') {
+    const e = error as { name?: unknown; message?: unknown; stack?: unknown; status?: unknown; constructor?: { name?: unknown } };
+    const ctorName = typeof e.constructor?.name === 'string' && e.constructor.name !== 'Object' ? e.constructor.name : undefined;
+    const exception: CallException = {
+      type: ctorName ?? (typeof e.name === 'string' ? e.name : 'Error'),
+      message: typeof e.message === 'string' ? e.message : safeString(error),
+    };
+    if (typeof e.stack === 'string') exception.stack = e.stack;
+    if (typeof e.status === 'number') exception.status = e.status;
+    return exception;
+  }
+  return { type: typeof error, message: safeString(error) };
+}
+
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return '[unprintable]';
+  }
+}

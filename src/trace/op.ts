@@ -1,0 +1,93 @@
+/**
+ * op(fn): a traced function that keeps fn's shape. Sync stays sync, a returned promise is
+ * handed back as it is (observed, never replaced), generators stay generators, `this` and
+ * the thrown object are untouched. When tracing is off the wrapper only calls fn.
+ */
+import { types } from 'node:util';
+import { validateOpSettings } from '../settings.js';
+import { state } from '../state.js';
+import type { CallHandle, OpOptions } from '../types.js';
+import { beginCall } from './api.js';
+import type { LiveCall } from './call.js';
+import { currentFrame, storage } from './context.js';
+import { traceAsyncGenerator, traceGenerator } from './generators.js';
+import { inputsFromArgs, parameterList } from './params.js';
+
+type AnyFunction = (...args: any[]) => any;
+
+export type Invoked<F extends AnyFunction> = ReturnType<F> extends PromiseLike<infer R>
+  ? Promise<[R, CallHandle | undefined]>
+  : [ReturnType<F>, CallHandle | undefined];
+
+export type Op<F extends AnyFunction> = F & {
+  /** Runs the op and hands back the call beside the result (undefined when tracing is off). */
+  invoke(this: ThisParameterType<F>, ...args: Parameters<F>): Invoked<F>;
+  readonly opName: string;
+};
+
+const OP_MARK = Symbol.for('tracewire.op');
+
+export function op<F extends AnyFunction>(fn: F, options: OpOptions = {}): Op<F> {
+  if (typeof fn !== 'function') throw new TypeError(`op(fn): fn must be a function; got ${typeof fn}.`);
+  if (typeof options !== 'object' || options === null) throw new TypeError('op(fn, options): options must be an object.');
+  validateOpSettings(options, 'op options');
+  const opName = options.name ?? (fn.name || 'anonymous');
+  const kind = options.kind ?? 'function';
+  const params = parameterList(fn);
+  const generatorKind = types.isGeneratorFunction(fn)
+    ? Object.prototype.toString.call(fn) === '[object AsyncGeneratorFunction]' ? 'async' : 'sync'
+    : undefined;
+
+  /** Runs fn under a new call; `onCall` receives the call before fn runs (for invoke). */
+  function run(self: unknown, args: unknown[], onCall?: (call: LiveCall | undefined) => void): unknown {
+    const frame = currentFrame();
+    const call = state.enabled && !frame?.disabled
+      ? beginCall({ opName, kind, inputs: inputsFromArgs(params, args), settings: options }, frame)
+      : undefined;
+    onCall?.(call);
+    if (call === undefined) return fn.apply(self, args);
+    if (generatorKind !== undefined) {
+      const inner = fn.apply(self, args);
+      return generatorKind === 'async' ? traceAsyncGenerator(inner, call, frame) : traceGenerator(inner, call, frame);
+    }
+    let result: unknown;
+    try {
+      result = storage.run({ call, attributes: frame?.attributes, disabled: false }, () => fn.apply(self, args));
+    } catch (error) {
+      call.fail(error);
+      throw error;
+    }
+    if (types.isPromise(result)) {
+      // A side branch that observes; the caller keeps the original promise and its rejection.
+      (result as Promise<unknown>).then((value) => call.succeed(value), (error) => call.fail(error));
+    } else {
+      call.succeed(result);
+    }
+    return result;
+  }
+
+  const traced = function (this: unknown, ...args: unknown[]) {
+    if (!state.enabled) return fn.apply(this, args);
+    return run(this, args);
+  } as unknown as Op<F>;
+
+  Object.defineProperty(traced, 'name', { value: fn.name, configurable: true });
+  Object.defineProperty(traced, 'length', { value: fn.length, configurable: true });
+  Object.defineProperty(traced, 'opName', { value: opName, enumerable: true });
+  Object.defineProperty(traced, OP_MARK, { value: true });
+  Object.defineProperty(traced, 'invoke', {
+    value: function invoke(this: unknown, ...args: unknown[]) {
+      let handle: CallHandle | undefined;
+      const result = run(this, args, (call) => {
+        handle = call;
+      });
+      if (types.isPromise(result)) return (result as Promise<unknown>).then((value) => [value, handle]);
+      return [result, handle];
+    },
+  });
+  return traced;
+}
+
+export function isOp(value: unknown): boolean {
+  return typeof value === 'function' && (value as unknown as Record<symbol, unknown>)[OP_MARK] === true;
+}

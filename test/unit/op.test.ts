@@ -1,0 +1,220 @@
+import { types } from 'node:util';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { getCurrentCall, op } from '../../src/index.js';
+import { traced, type Traced } from '../helpers/collect.js';
+
+let t: Traced;
+beforeEach(() => {
+  t = traced();
+});
+
+describe('op() keeps the function shape', () => {
+  it('sync stays sync: no promise appears, the record holds inputs by name and the output', async () => {
+    const add = op(function add(a: number, b: number) {
+      return a + b;
+    });
+    const result = add(2, 3);
+    expect(result).toBe(5);
+    expect(types.isPromise(result)).toBe(false);
+    const call = await t.one('add');
+    expect(call.inputs).toEqual({ a: 2, b: 3 });
+    expect(call.output).toBe(5);
+    expect(call.status).toBe('success');
+    expect(call.kind).toBe('function');
+    expect(call.parentId).toBeNull();
+    expect(call.traceId).toBe(call.id);
+    expect(call.endedAt).not.toBeNull();
+    expect(typeof call.summary.latencyMs).toBe('number');
+  });
+
+  it('async stays async and the very same promise is returned', async () => {
+    const original = Promise.resolve('x');
+    const fn = op(function same() {
+      return original;
+    });
+    expect(fn()).toBe(original);
+    const slow = op(async function slow(ms: number) {
+      await new Promise((r) => setTimeout(r, ms));
+      return ms * 2;
+    });
+    await expect(slow(5)).resolves.toBe(10);
+    const call = await t.one('slow');
+    expect(call.output).toBe(10);
+    expect(call.summary.latencyMs).toBeGreaterThanOrEqual(4);
+  });
+
+  it('the caller sees the very same exception object, sync and async', async () => {
+    const boom = new RangeError('nope');
+    const syncFail = op(function syncFail() {
+      throw boom;
+    });
+    const asyncFail = op(async function asyncFail() {
+      throw boom;
+    });
+    let caught: unknown;
+    try {
+      syncFail();
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBe(boom);
+    await expect(asyncFail()).rejects.toBe(boom);
+    for (const name of ['syncFail', 'asyncFail']) {
+      const call = await t.one(name);
+      expect(call.status).toBe('error');
+      expect(call.exception).toMatchObject({ type: 'RangeError', message: 'nope' });
+      expect(call.exception?.stack).toContain('nope');
+    }
+  });
+
+  it('preserves this for methods and exposes name, kind and display name', async () => {
+    class Greeter {
+      prefix = 'hi';
+      greet = op(function greet(this: Greeter, who: string) {
+        return `${this.prefix} ${who}`;
+      }, { name: 'greeter.greet', kind: 'tool', callDisplayName: (inputs) => `greet ${inputs.who}` });
+    }
+    expect(new Greeter().greet('ann')).toBe('hi ann');
+    const call = await t.one('greeter.greet');
+    expect(call.kind).toBe('tool');
+    expect(call.displayName).toBe('greet ann');
+    expect(call.inputs).toEqual({ who: 'ann' });
+  });
+
+  it('records inputs by parameter name, with rest, defaults and destructuring', async () => {
+    const f = op(function f(first: string, { deep }: { deep: number }, third = 3, ...more: number[]) {
+      return [first, deep, third, more.length];
+    });
+    f('a', { deep: 1 }, 7, 8, 9);
+    const arrow = op(async (query: string, limit: number) => `${query}:${limit}`, { name: 'arrow' });
+    await arrow('q', 2);
+    const calls = await t.calls();
+    expect(calls.find((c) => c.opName === 'f')!.inputs).toEqual({ first: 'a', arg1: { deep: 1 }, third: 7, more: [8, 9] });
+    expect(calls.find((c) => c.opName === 'arrow')!.inputs).toEqual({ query: 'q', limit: 2 });
+  });
+
+  it('postprocess hooks shape inputs and output', async () => {
+    const f = op(function secretive(user: string, password: string) {
+      return { token: 'abc', greeting: `hello ${user}` };
+    }, {
+      postprocessInputs: (inputs) => ({ ...inputs, user: 'someone' }),
+      postprocessOutput: (output) => ({ ...(output as object), extra: true }),
+    });
+    f('ann', 'hunter2');
+    const call = await t.one('secretive');
+    expect(call.inputs).toEqual({ user: 'someone', password: '[REDACTED]' });
+    expect(call.output).toEqual({ token: '[REDACTED]', greeting: 'hello ann', extra: true });
+  });
+
+  it('invoke() returns the result beside the call handle, sync and async', async () => {
+    const sync = op(function twice(n: number) {
+      return n * 2;
+    });
+    const [value, handle] = sync.invoke(4);
+    expect(value).toBe(8);
+    const later = op(async function later() {
+      getCurrentCall()!.summary.custom = 42;
+      return 'done';
+    });
+    const [result, call] = await later.invoke();
+    expect(result).toBe('done');
+    const calls = await t.calls();
+    expect(calls.find((c) => c.id === handle!.id)!.output).toBe(8);
+    expect(calls.find((c) => c.id === call!.id)!.summary.custom).toBe(42);
+  });
+
+  it('rejects bad options with a clear error', () => {
+    expect(() => op(42 as never)).toThrow(/fn must be a function/);
+    expect(() => op(() => 1, { kind: 'banana' as never })).toThrow(/kind.*one of llm/);
+    expect(() => op(() => 1, { name: '' })).toThrow(/name.*non-empty string/);
+  });
+});
+
+describe('generator ops stay generators', () => {
+  it('sync generator: output is the yielded values, recorded on exhaustion', async () => {
+    const count = op(function* count(n: number) {
+      for (let i = 0; i < n; i++) yield i;
+      return 'end';
+    });
+    const gen = count(3);
+    expect(types.isGeneratorObject(gen)).toBe(true);
+    expect([...gen]).toEqual([0, 1, 2]);
+    const call = await t.one('count');
+    expect(call.status).toBe('success');
+    expect(call.output).toEqual([0, 1, 2]);
+  });
+
+  it('sync generator: break is cancelled with the partial output', async () => {
+    const naturals = op(function* naturals() {
+      for (let i = 0; ; i++) yield i;
+    });
+    for (const n of naturals()) if (n === 2) break;
+    const call = await t.one('naturals');
+    expect(call.status).toBe('cancelled');
+    expect(call.output).toEqual([0, 1, 2]);
+  });
+
+  it('sync generator: a throw is an error and the same object reaches the caller', async () => {
+    const boom = new Error('mid');
+    const failing = op(function* failing() {
+      yield 1;
+      throw boom;
+    });
+    const gen = failing();
+    expect(gen.next().value).toBe(1);
+    expect(() => gen.next()).toThrow(boom);
+    const call = await t.one('failing');
+    expect(call.status).toBe('error');
+    expect(call.output).toEqual([1]);
+  });
+
+  it('sync generator: values sent with next() and throw() reach the user generator', () => {
+    const echo = op(function* echo() {
+      let got: unknown = yield 'ready';
+      try {
+        got = yield `got ${got}`;
+      } catch (e) {
+        yield `caught ${(e as Error).message}`;
+      }
+    });
+    const gen = echo();
+    expect(gen.next().value).toBe('ready');
+    expect(gen.next('a').value).toBe('got a');
+    expect(gen.throw(new Error('x')).value).toBe('caught x');
+  });
+
+  it('async generator: exhaustion, break and nesting of calls made inside', async () => {
+    const child = op(async function child(i: number) {
+      return i;
+    });
+    const stream = op(async function* stream(n: number) {
+      for (let i = 0; i < n; i++) yield await child(i);
+    });
+    const seen: number[] = [];
+    const gen = stream(3);
+    expect(Object.prototype.toString.call(gen)).toBe('[object AsyncGenerator]');
+    for await (const v of gen) seen.push(v);
+    expect(seen).toEqual([0, 1, 2]);
+    for await (const v of stream(10)) if (v === 1) break;
+    const calls = await t.calls();
+    const parents = calls.filter((c) => c.opName === 'stream');
+    expect(parents.map((c) => c.status).sort()).toEqual(['cancelled', 'success']);
+    const done = parents.find((c) => c.status === 'success')!;
+    expect(done.output).toEqual([0, 1, 2]);
+    expect(calls.filter((c) => c.opName === 'child' && c.parentId === done.id)).toHaveLength(3);
+  });
+
+  it('async generator: a rejection is an error with the partial output', async () => {
+    const failing = op(async function* failingAsync() {
+      yield 'a';
+      throw new TypeError('bad');
+    });
+    await expect(async () => {
+      for await (const _ of failing()) void _;
+    }).rejects.toThrow('bad');
+    const call = await t.one('failingAsync');
+    expect(call.status).toBe('error');
+    expect(call.output).toEqual(['a']);
+    expect(call.exception?.type).toBe('TypeError');
+  });
+});
