@@ -1,0 +1,79 @@
+/**
+ * A finished LiveCall becomes the Call record exporters receive. Runs off the hot path, in
+ * batches. Privacy is enforced here and only here (SPEC §6), so every integration and every
+ * exporter gets the same guarantees.
+ */
+import { warnOnce } from '../log.js';
+import { applyPrivacy, redactKeys } from '../privacy/index.js';
+import { snapshot } from '../serialize/snapshot.js';
+import type { ResolvedSettings } from '../settings.js';
+import type { LiveCall } from '../trace/call.js';
+import type { Call, Summary } from '../types.js';
+
+interface Processed {
+  inputs: Record<string, unknown>;
+  output: unknown;
+}
+
+/**
+ * A call is exported again when a child that outlived it adds usage; its inputs and output
+ * do not change by then, and the hooks must not run twice on them.
+ */
+const processed = new WeakMap<LiveCall, Processed>();
+
+function processContent(call: LiveCall, settings: ResolvedSettings): Processed {
+  const cached = processed.get(call);
+  if (cached) return cached;
+  const opSettings = call.spec.settings;
+  const common = { redactKeys: settings.redactKeys, captureContent: settings.captureContent, warnOnce };
+  // applyPrivacy works in place on the snapshots: nothing reads them after this.
+  const inputs = applyPrivacy('inputs', call.inputs, {
+    ...common,
+    opHook: opSettings?.postprocessInputs,
+    globalHook: settings.postprocessInputs,
+  });
+  const output = applyPrivacy('output', call.output, {
+    ...common,
+    opHook: opSettings?.postprocessOutput,
+    globalHook: settings.postprocessOutput,
+  });
+  const result = { inputs, output };
+  processed.set(call, result);
+  return result;
+}
+
+export function toRecord(call: LiveCall, settings: ResolvedSettings): Call {
+  const { inputs, output } = processContent(call, settings);
+  return {
+    id: call.id,
+    traceId: call.traceId,
+    parentId: call.parentId,
+    project: settings.project,
+    opName: call.spec.opName,
+    displayName: displayNameOf(call, inputs),
+    kind: call.spec.kind,
+    startedAt: new Date(call.startedAt).toISOString(),
+    endedAt: call.endedAt === null ? null : new Date(call.endedAt).toISOString(),
+    status: call.status,
+    inputs,
+    output,
+    exception: call.exception,
+    attributes: redactKeys(snapshot(call.attributes).value, settings.redactKeys) as Record<string, unknown>,
+    summary: snapshot(call.summary).value as Summary,
+  };
+}
+
+/** A display-name function sees the redacted inputs, so it cannot leak what redaction removed. */
+function displayNameOf(call: LiveCall, inputs: Record<string, unknown>): string {
+  const custom = call.spec.settings?.callDisplayName;
+  if (typeof custom === 'string') return custom;
+  if (typeof custom === 'function') {
+    try {
+      const name = custom(inputs);
+      if (typeof name === 'string' && name !== '') return name;
+    } catch (error) {
+      warnOnce(`display-name:${call.spec.opName}`, `callDisplayName of "${call.spec.opName}" threw; using the op name. ${String(error)}`);
+    }
+  }
+  return call.spec.opName;
+}

@@ -1,0 +1,32 @@
+/**
+ * Best-effort flush when the process ends: at beforeExit (async work still possible), at
+ * exit (synchronous exporters only), and on SIGINT/SIGTERM when the application has no
+ * handler of its own (then the signal's default action is restored and re-raised).
+ */
+import { state } from '../state.js';
+
+const INSTALLED = Symbol.for('tracewire.exit-hooks.v1');
+
+export function installExitHooks(): void {
+  const marker = process as unknown as Record<symbol, boolean>;
+  if (marker[INSTALLED]) return;
+  marker[INSTALLED] = true;
+
+  process.on('beforeExit', () => {
+    const recorder = state.recorder;
+    // beforeExit fires again after the flush's async work: only flush while there is work.
+    if (recorder?.hasPendingWork()) void recorder.flush();
+  });
+  process.on('exit', () => {
+    state.recorder?.drainSync();
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    const onSignal = () => {
+      state.recorder?.drainSync();
+      if (process.listenerCount(signal) > 1) return; // the application decides what happens next
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The export queue. The hot path only pushes a finished call and adds its estimated size;
+ * turning calls into records (privacy, serialization) and handing batches to exporters
+ * happens on a timer, in batches. The queue is bounded by bytes: when full, calls are
+ * dropped and counted, never waited for. A slow or broken exporter only loses its own data.
+ */
+import { describeError, warn, warnOnce } from '../log.js';
+import type { ResolvedSettings } from '../settings.js';
+import type { LiveCall } from '../trace/call.js';
+import type { Call, Exporter } from '../types.js';
+import { toRecord } from './pipeline.js';
+
+const BATCH_SIZE = 512;
+const BATCH_DELAY_MS = 20;
+/** An exporter with this many batches still pending gets no more until it catches up. */
+const MAX_PENDING_BATCHES = 16;
+const EXPORT_TIMEOUT_MS = 30_000;
+/** Estimated overhead of a record beyond its inputs and output. */
+const RECORD_OVERHEAD_BYTES = 600;
+
+interface Slot {
+  exporter: Exporter;
+  pending: Set<Promise<void>>;
+  dropped: number;
+}
+
+export interface RecorderStats {
+  queued: number;
+  queuedBytes: number;
+  exported: number;
+  dropped: number;
+}
+
+export class Recorder {
+  private queue: LiveCall[] = [];
+  private queuedBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly slots: Slot[];
+  private exported = 0;
+  dropped = 0;
+
+  constructor(exporters: Exporter[], private readonly settings: ResolvedSettings) {
+    this.slots = exporters.map((exporter) => ({ exporter, pending: new Set(), dropped: 0 }));
+  }
+
+  get exporters(): Exporter[] {
+    return this.slots.map((slot) => slot.exporter);
+  }
+
+  enqueue(call: LiveCall): void {
+    if (call.queued) return;
+    const bytes = call.inputBytes + call.outputBytes + RECORD_OVERHEAD_BYTES;
+    if (this.queuedBytes + bytes > this.settings.maxQueueBytes) {
+      this.dropped++;
+      warnOnce(
+        'queue-full',
+        `export queue is full (${this.settings.maxQueueBytes} bytes): calls are being dropped. ` +
+          'The exporters cannot keep up; raise maxQueueBytes or check the exporters.',
+      );
+      return;
+    }
+    call.queued = true;
+    this.queue.push(call);
+    this.queuedBytes += bytes;
+    if (this.queue.length >= BATCH_SIZE) this.schedule(0);
+    else if (this.timer === undefined) this.schedule(BATCH_DELAY_MS);
+  }
+
+  private schedule(delay: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.drain();
+    }, delay);
+    this.timer.unref();
+  }
+
+  /** Turns everything queued into records and hands the batches to the exporters. */
+  private drain(): void {
+    while (this.queue.length > 0) {
+      const batch = this.takeBatch();
+      for (const slot of this.slots) this.dispatch(slot, batch);
+    }
+  }
+
+  private takeBatch(): Call[] {
+    const calls = this.queue.splice(0, BATCH_SIZE);
+    const records: Call[] = [];
+    for (const call of calls) {
+      call.queued = false;
+      this.queuedBytes -= call.inputBytes + call.outputBytes + RECORD_OVERHEAD_BYTES;
+      try {
+        records.push(toRecord(call, this.settings));
+      } catch (error) {
+        this.dropped++;
+        warnOnce('to-record', `a call could not be turned into a record and was dropped: ${describeError(error)}`);
+      }
+    }
+    if (this.queue.length === 0) this.queuedBytes = 0;
+    this.exported += records.length;
+    return records;
+  }
+
+  private dispatch(slot: Slot, batch: Call[]): void {
+    if (batch.length === 0) return;
+    if (slot.pending.size >= MAX_PENDING_BATCHES) {
+      slot.dropped += batch.length;
+      warnOnce(`exporter-behind:${slot.exporter.name}`, `exporter "${slot.exporter.name}" is not keeping up; its batches are being dropped.`);
+      return;
+    }
+    let result: void | Promise<void>;
+    try {
+      result = slot.exporter.export(batch);
+    } catch (error) {
+      warnOnce(`exporter-throws:${slot.exporter.name}`, `exporter "${slot.exporter.name}" failed: ${describeError(error)}`);
+      return;
+    }
+    if (result && typeof (result as Promise<void>).then === 'function') {
+      const settled = withTimeout(Promise.resolve(result), EXPORT_TIMEOUT_MS).then(
+        (timedOut) => {
+          if (timedOut) warnOnce(`exporter-hangs:${slot.exporter.name}`, `exporter "${slot.exporter.name}" did not finish a batch within ${EXPORT_TIMEOUT_MS} ms.`);
+        },
+        (error) => warnOnce(`exporter-rejects:${slot.exporter.name}`, `exporter "${slot.exporter.name}" failed: ${describeError(error)}`),
+      ).finally(() => slot.pending.delete(settled));
+      slot.pending.add(settled);
+    }
+  }
+
+  /** Resolves when everything recorded so far was handed over and each exporter flushed. */
+  async flush(timeoutMs = EXPORT_TIMEOUT_MS): Promise<void> {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.drain();
+    const waits = this.slots.map(async (slot) => {
+      await Promise.all([...slot.pending]);
+      try {
+        await slot.exporter.flush?.();
+      } catch (error) {
+        warnOnce(`exporter-flush:${slot.exporter.name}`, `exporter "${slot.exporter.name}" failed to flush: ${describeError(error)}`);
+      }
+    });
+    const timedOut = await withTimeout(Promise.all(waits), timeoutMs);
+    if (timedOut) warn(`flush() gave up waiting for the exporters after ${timeoutMs} ms.`);
+  }
+
+  /** At process exit: only synchronous work can still run. */
+  drainSync(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.queue.length > 0) {
+      const batch = this.takeBatch();
+      for (const slot of this.slots) {
+        try {
+          if (slot.exporter.exportSync) slot.exporter.exportSync(batch);
+          else this.dispatch(slot, batch);
+        } catch (error) {
+          warnOnce(`exporter-exit:${slot.exporter.name}`, `exporter "${slot.exporter.name}" failed at exit: ${describeError(error)}`);
+        }
+      }
+    }
+  }
+
+  hasPendingWork(): boolean {
+    return this.queue.length > 0 || this.slots.some((slot) => slot.pending.size > 0);
+  }
+
+  stats(): RecorderStats {
+    const exporterDrops = this.slots.reduce((sum, slot) => sum + slot.dropped, 0);
+    return { queued: this.queue.length, queuedBytes: this.queuedBytes, exported: this.exported, dropped: this.dropped + exporterDrops };
+  }
+
+  async shutdown(): Promise<void> {
+    await this.flush();
+    for (const slot of this.slots) {
+      try {
+        await slot.exporter.shutdown?.();
+      } catch (error) {
+        warnOnce(`exporter-shutdown:${slot.exporter.name}`, `exporter "${slot.exporter.name}" failed to shut down: ${describeError(error)}`);
+      }
+    }
+  }
+}
+
+/** Resolves to true if `promise` did not settle in time (it is not cancelled, only no longer awaited). */
+function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), ms);
+    timer.unref();
+  });
+  return Promise.race([promise.then(() => false), timeout]).finally(() => clearTimeout(timer));
+}

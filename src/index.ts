@@ -1,0 +1,33 @@
+/** tracewire: public API. */
+export { init, flush, Tracewire } from './client.js';
+export { op, type Op, type Invoked } from './trace/op.js';
+export { getCurrentCall, withAttributes, withTracingDisabled } from './trace/api.js';
+export { wrapOpenAI } from './wrappers.js';
+export { MemoryExporter } from './export/memory.js';
+export { ConsoleExporter } from './export/console.js';
+export {
+  redactEmails,
+  redactPhoneNumbers,
+  redactCardNumbers,
+  redactApiKeys,
+  redactPII,
+  piiRedactor,
+} from './privacy/pii.js';
+export type {
+  Call,
+  CallException,
+  CallFilter,
+  CallHandle,
+  CallKind,
+  CallQuery,
+  CallStatus,
+  Cost,
+  Exporter,
+  InitOptions,
+  IntegrationName,
+  IntegrationSettings,
+  OpOptions,
+  OpSettings,
+  Summary,
+  Usage,
+} from './types.js';

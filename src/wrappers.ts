@@ -1,0 +1,6 @@
+/** Explicit wrappers: for bundled code where module hooks cannot reach. Each returns the same client. */
+import { wrapClient } from './patching/registry.js';
+
+export function wrapOpenAI<T extends object>(client: T): T {
+  return wrapClient(client, 'openai', 'wrapOpenAI');
+}

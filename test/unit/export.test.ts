@@ -1,0 +1,121 @@
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { flush, init, op } from '../../src/index.js';
+import { setLogSink } from '../../src/log.js';
+import { state } from '../../src/state.js';
+import type { Call, Exporter } from '../../src/types.js';
+import { clearTracewireEnv, CollectingExporter, traced } from '../helpers/collect.js';
+
+afterEach(() => {
+  clearTracewireEnv();
+  setLogSink(undefined);
+});
+
+const work = op(function work(n: number) {
+  return n + 1;
+});
+
+describe('the hot path only queues', () => {
+  it('no exporter runs during the call; a batch arrives later, all calls in few batches', async () => {
+    const t = traced();
+    for (let i = 0; i < 100; i++) work(i);
+    expect(t.exporter.batches).toBe(0);
+    const calls = await t.calls();
+    expect(calls).toHaveLength(100);
+    expect(t.exporter.batches).toBeLessThanOrEqual(2);
+  });
+
+  it('batches are delivered by a timer without any flush()', async () => {
+    const t = traced();
+    work(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(t.exporter.calls).toHaveLength(1);
+  });
+});
+
+describe('broken exporters never affect the application', () => {
+  it('an exporter that throws: the app gets its result, others still receive, one warning', async () => {
+    const good = new CollectingExporter();
+    const bad: Exporter = { name: 'bad', export: () => { throw new Error('disk on fire'); } };
+    const t = traced({ exporters: [bad, good] });
+    for (let i = 0; i < 3; i++) expect(work(i)).toBe(i + 1);
+    await flush();
+    work(9);
+    await flush();
+    expect(good.calls).toHaveLength(4);
+    expect(t.warnings.filter((w) => w.includes('disk on fire'))).toHaveLength(1);
+  });
+
+  it('an exporter that rejects is reported once', async () => {
+    const bad: Exporter = { name: 'rejecting', export: async () => { throw new Error('nope'); } };
+    const t = traced({ exporters: [bad] });
+    work(1);
+    await flush();
+    work(2);
+    await flush();
+    expect(t.warnings.filter((w) => w.includes('"rejecting" failed: Error: nope'))).toHaveLength(1);
+  });
+
+  it('an exporter that hangs: calls return at once and flush gives up after its timeout', async () => {
+    const hanging: Exporter = { name: 'hanging', export: () => new Promise<void>(() => {}) };
+    const t = traced({ exporters: [hanging] });
+    expect(work(1)).toBe(2);
+    const started = Date.now();
+    await state.recorder!.flush(50);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(t.warnings.some((w) => w.includes('gave up waiting'))).toBe(true);
+  });
+
+  it('a slow exporter stops receiving after 16 pending batches and its drops are counted', async () => {
+    const stuck: Exporter = { name: 'stuck', export: () => new Promise<void>(() => {}) };
+    const t = traced({ exporters: [stuck] });
+    for (let batch = 0; batch < 20; batch++) {
+      work(batch);
+      await state.recorder!.flush(1);
+    }
+    expect(state.recorder!.stats().dropped).toBe(4);
+    expect(t.warnings.some((w) => w.includes('"stuck" is not keeping up'))).toBe(true);
+  });
+});
+
+describe('the queue is bounded by bytes', () => {
+  it('when full, calls are dropped and counted, never blocking', async () => {
+    const t = traced({ maxQueueBytes: 20_000 });
+    const big = op(function big(text: string) {
+      return text.length;
+    });
+    for (let i = 0; i < 50; i++) expect(big('x'.repeat(1000))).toBe(1000);
+    const { dropped, queuedBytes } = state.recorder!.stats();
+    expect(dropped).toBeGreaterThan(0);
+    expect(queuedBytes).toBeLessThanOrEqual(20_000);
+    await flush();
+    const kept = t.exporter.calls.length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept + dropped).toBe(50);
+    expect(t.warnings.some((w) => w.includes('export queue is full'))).toBe(true);
+  });
+});
+
+describe('TRACEWIRE_DISABLED=true', () => {
+  it('nothing is recorded or written, no file appears, op passes straight through', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'tw-disabled-')), 'store');
+    clearTracewireEnv();
+    process.env.TRACEWIRE_DISABLED = 'true';
+    process.env.TRACEWIRE_DIR = dir;
+    const client = init();
+    const seen: Call[] = [];
+    const f = op(function passthrough(x: number) {
+      return x * 3;
+    });
+    expect(f(2)).toBe(6);
+    const [value, handle] = f.invoke(3);
+    expect(value).toBe(9);
+    expect(handle).toBeUndefined();
+    await flush();
+    expect(existsSync(dir)).toBe(false);
+    expect(await client.getCalls()).toEqual(seen);
+    expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
+  });
+});
