@@ -4,6 +4,7 @@
  * handler of its own (then the signal's default action is restored and re-raised).
  */
 import { state } from '../state.js';
+import { runExitTasks } from './exit-tasks.js';
 
 const INSTALLED = Symbol.for('tracewire.exit-hooks.v1');
 
@@ -13,15 +14,18 @@ export function installExitHooks(): void {
   marker[INSTALLED] = true;
 
   process.on('beforeExit', () => {
+    runExitTasks();
     const recorder = state.recorder;
     // beforeExit fires again after the flush's async work: only flush while there is work.
     if (recorder?.hasPendingWork()) void recorder.flush();
   });
   process.on('exit', () => {
+    runExitTasks();
     state.recorder?.drainSync();
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const onSignal = () => {
+      runExitTasks();
       state.recorder?.drainSync();
       if (process.listenerCount(signal) > 1) return; // the application decides what happens next
       process.removeListener(signal, onSignal);

@@ -1,0 +1,105 @@
+/**
+ * The one wrapper every SDK method goes through, whether reached by implicit patching of a
+ * class prototype or by wrapping one client. It checks the enabled guard, opens the call,
+ * invokes the original with the original arguments (unless the user opted into a request
+ * change), and hands the SDK's own return value back after attaching observers to it.
+ */
+import { describeError, warnOnce } from '../log.js';
+import { state } from '../state.js';
+import { beginCall, enterCall } from '../trace/api.js';
+import { currentFrame } from '../trace/context.js';
+import { observeResult } from './observe.js';
+import type { Destination, IntegrationDefinition, TargetDefinition } from './types.js';
+
+const ORIGINAL = Symbol.for('tracewire.original');
+
+/** Nesting of traced SDK calls on the current synchronous stack (shared by both builds). */
+const depthKey = Symbol.for('tracewire.sdk-depth.v1');
+const depth = ((globalThis as unknown as Record<symbol, { value: number }>)[depthKey] ??= { value: 0 });
+
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+export function originalOf(fn: unknown): Method | undefined {
+  return typeof fn === 'function' ? (fn as unknown as Record<symbol, Method | undefined>)[ORIGINAL] : undefined;
+}
+
+export interface WrapContext {
+  integration: IntegrationDefinition;
+  target: TargetDefinition;
+  /** Installed package version, for `attributes.integration`. */
+  version: string | undefined;
+}
+
+export function tracedMethod(original: Method, ctx: WrapContext): Method {
+  const { integration, target } = ctx;
+  const traced = function (this: unknown, ...args: unknown[]): unknown {
+    // One HTTP request, one record: an instance wrapper calling a patched prototype method,
+    // or an SDK helper calling create on the same stack, must not record it twice.
+    if (!state.enabled || depth.value > 0) return original.apply(this, args);
+    const settings = state.settings!.integrations[integration.name];
+    if (!settings.enabled) return original.apply(this, args);
+    const frame = currentFrame();
+    if (frame?.disabled) return original.apply(this, args);
+
+    let opened;
+    try {
+      opened = open(this, args, ctx, settings);
+    } catch (error) {
+      warnOnce(`open:${target.opName}`, `tracing ${target.opName} failed; the call proceeds untraced: ${describeError(error)}`);
+    }
+    if (!opened?.call) return original.apply(this, args);
+    const { call, callArgs, observation } = opened;
+
+    let result: unknown;
+    depth.value++;
+    try {
+      result = enterCall(call, frame, () => original.apply(this, callArgs));
+    } catch (error) {
+      call.fail(error);
+      throw error;
+    } finally {
+      depth.value--;
+    }
+    try {
+      observeResult(result, observation);
+    } catch (error) {
+      warnOnce(`observe:${target.opName}`, `observing ${target.opName} failed; its record may be incomplete: ${describeError(error)}`);
+      call.cancel();
+    }
+    return result;
+  };
+  Object.defineProperty(traced, ORIGINAL, { value: original });
+  Object.defineProperty(traced, 'name', { value: original.name, configurable: true });
+  Object.defineProperty(traced, 'length', { value: original.length, configurable: true });
+  return traced;
+}
+
+function open(resource: unknown, args: unknown[], ctx: WrapContext, settings: { streamUsage?: boolean; opSettings?: object }) {
+  const { integration, target } = ctx;
+  const inputs = target.inputs ? target.inputs(args) : bodyOf(args[0]);
+  const destination: Destination = integration.destination(resource);
+  const prepared = target.prepare?.(args, settings, destination);
+  const call = beginCall({
+    opName: target.opName,
+    kind: target.kind,
+    inputs,
+    settings: state.settings!.integrations[integration.name].opSettings,
+    attributes: {
+      integration: { name: integration.name, version: ctx.version },
+      provider: destination.provider,
+      ...(destination.baseUrl !== undefined ? { baseUrl: destination.baseUrl } : {}),
+    },
+    provider: destination.provider,
+  });
+  const streaming = target.isStream ? target.isStream(inputs) : inputs.stream === true;
+  return {
+    call,
+    callArgs: prepared?.args ?? args,
+    observation: { call: call!, target, integration, inputs, streaming, hideChunk: prepared?.hideChunk },
+  };
+}
+
+function bodyOf(value: unknown): Record<string, unknown> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  return value === undefined ? {} : { input: value };
+}

@@ -1,0 +1,150 @@
+/**
+ * Finding the SDKs: hooks for copies loaded later (require-in-the-middle for CommonJS,
+ * import-in-the-middle for ESM) and late patching of copies already loaded when init() runs
+ * (the require cache for CommonJS; for ESM, Node's require(esm) returns the very module
+ * instance that `import` loaded, so the classes the app holds can be patched synchronously).
+ */
+import { createRequire, register } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Hook as RequireHook } from 'require-in-the-middle';
+import { Hook as ImportHook } from 'import-in-the-middle';
+import { describeError, warnOnce } from '../log.js';
+import { patchExports, readPackageVersion } from './install.js';
+import type { IntegrationDefinition } from './types.js';
+
+type OnLoad = (exports: unknown, packageDir: string | undefined) => void;
+
+const HOOKS_KEY = Symbol.for('tracewire.module-hooks.v1');
+interface HookState {
+  cjs: Set<string>;
+  esm: Set<string>;
+  loaderRegistered: boolean;
+}
+const hooks: HookState = ((globalThis as unknown as Record<symbol, HookState>)[HOOKS_KEY] ??= {
+  cjs: new Set(),
+  esm: new Set(),
+  loaderRegistered: false,
+});
+
+/** Where the application resolves packages from. */
+function resolutionBases(): string[] {
+  const bases = new Set<string>([join(process.cwd(), 'noop.js')]);
+  const entry = process.argv[1];
+  if (entry) bases.add(entry);
+  return [...bases];
+}
+
+export function hookFutureLoads(integration: IntegrationDefinition): void {
+  const name = integration.packageName;
+  const onLoad: OnLoad = (exports, packageDir) => safePatch(exports, integration, packageDir);
+  if (!hooks.cjs.has(name)) {
+    hooks.cjs.add(name);
+    new RequireHook([name], (exports, _name, basedir) => {
+      onLoad(exports, basedir);
+      return exports;
+    });
+  }
+  if (!hooks.esm.has(name)) {
+    hooks.esm.add(name);
+    registerLoader();
+    new ImportHook([name], (exports, _name, baseDir) => {
+      onLoad(exports, baseDir ?? undefined);
+    });
+  }
+}
+
+function registerLoader(): void {
+  if (hooks.loaderRegistered) return;
+  hooks.loaderRegistered = true;
+  try {
+    // Only the SDKs are intercepted, so the rest of the app's imports are untouched.
+    register('import-in-the-middle/hook.mjs', pathToFileURL(join(packageRoot(), 'package.json')), {
+      data: { include: ['openai', '@anthropic-ai/sdk', 'cohere-ai', '@mistralai/mistralai'] },
+    });
+  } catch (error) {
+    warnOnce('esm-loader', `could not register the ESM hook; SDKs imported later may not be traced: ${describeError(error)}`);
+  }
+}
+
+/** tracewire's own folder, from which the import-in-the-middle loader is resolved. */
+function packageRoot(): string {
+  // tsup shims import.meta.url in the CommonJS build.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+function safePatch(exports: unknown, integration: IntegrationDefinition, packageDir: string | undefined): void {
+  try {
+    patchExports(exports, integration, readPackageVersion(packageDir));
+  } catch (error) {
+    warnOnce(`patch:${integration.packageName}`, `patching ${integration.packageName} failed; it is not traced: ${describeError(error)}`);
+  }
+}
+
+/** Patches the copies of the SDK that are already loaded, or about to be used, from the app's folders. */
+export function patchLoaded(integration: IntegrationDefinition, options: { esm: boolean }): void {
+  for (const base of resolutionBases()) {
+    const require = createRequire(base);
+    let main: string;
+    try {
+      main = require.resolve(integration.packageName);
+    } catch {
+      continue;
+    }
+    const packageDir = packageDirOf(main, integration.packageName);
+    const cached = require.cache[main];
+    if (cached?.loaded) safePatch(cached.exports, integration, packageDir);
+    if (options.esm && packageDir) patchEsmBuild(require, packageDir, integration);
+  }
+}
+
+function packageDirOf(file: string, packageName: string): string | undefined {
+  const marker = `${sep}node_modules${sep}${packageName.split('/').join(sep)}${sep}`;
+  const at = file.lastIndexOf(marker);
+  return at < 0 ? undefined : file.slice(0, at + marker.length - 1);
+}
+
+function patchEsmBuild(require: NodeJS.Require, packageDir: string, integration: IntegrationDefinition): void {
+  const entry = esmEntry(packageDir);
+  if (!entry) return;
+  if (!process.features.require_module) {
+    warnOnce('require-esm', 'this Node.js cannot require() ES modules; an ESM SDK imported before init() is not traced (use --import tracewire/register).');
+    return;
+  }
+  try {
+    safePatch(require(entry), integration, packageDir);
+  } catch (error) {
+    warnOnce(`esm:${integration.packageName}`, `could not reach the ESM build of ${integration.packageName}: ${describeError(error)}`);
+  }
+}
+
+/** The file `import 'pkg'` loads, from the package's exports map (conditions import/node/default). */
+function esmEntry(packageDir: string): string | undefined {
+  let manifest: { exports?: unknown; module?: string; type?: string; main?: string };
+  try {
+    manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  let target: unknown = manifest.exports;
+  if (target && typeof target === 'object' && !Array.isArray(target) && '.' in (target as object)) target = (target as Record<string, unknown>)['.'];
+  const file = pickCondition(target);
+  if (file && /\.(mjs|js)$/.test(file) && (file.endsWith('.mjs') || manifest.type === 'module')) return join(packageDir, file);
+  return undefined;
+}
+
+function pickCondition(target: unknown): string | undefined {
+  if (typeof target === 'string') return target;
+  if (Array.isArray(target)) return pickCondition(target[0]);
+  if (!target || typeof target !== 'object') return undefined;
+  for (const [condition, value] of Object.entries(target)) {
+    if (condition === 'import' || condition === 'node' || condition === 'default') {
+      const found = pickCondition(value);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}

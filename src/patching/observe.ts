@@ -1,0 +1,158 @@
+/**
+ * Observes what an SDK method returned and ends the call from it, without changing it: the
+ * application gets the very object the SDK made (same promise class, same helpers).
+ */
+import { types } from 'node:util';
+import { onProcessExit } from '../export/exit-tasks.js';
+import type { LiveCall } from '../trace/call.js';
+import { observeAsyncIterable, observeStainlessStream, StreamObserver } from './streams.js';
+import type { IntegrationDefinition, TargetDefinition } from './types.js';
+
+export interface Observation {
+  call: LiveCall;
+  target: TargetDefinition;
+  integration: IntegrationDefinition;
+  inputs: Record<string, unknown>;
+  streaming: boolean;
+  hideChunk?: (chunk: unknown) => boolean;
+}
+
+export function isAbortError(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const e = error as { name?: unknown; constructor?: { name?: unknown } };
+  return e.name === 'AbortError' || e.constructor?.name === 'APIUserAbortError' || e.name === 'APIUserAbortError';
+}
+
+export function observeResult(result: unknown, o: Observation): void {
+  if (isStainlessPromise(result)) observeStainlessPromise(result, o);
+  else if (types.isPromise(result)) (result as Promise<unknown>).then((value) => settleValue(value, o), (error) => settleError(error, o));
+  else settleValue(result, o);
+}
+
+function settleError(error: unknown, o: Observation): void {
+  const isAbort = o.integration.isAbort ?? isAbortError;
+  if (isAbort(error)) o.call.cancel();
+  else o.call.fail(error);
+}
+
+/** A resolved value: a stream to watch in place, or the final response. */
+function settleValue(value: unknown, o: Observation): void {
+  if (o.streaming && value !== null && typeof value === 'object' && observeStream(value, o)) return;
+  for (const entry of usageOf(value, o)) o.call.addUsage(entry.model, entry.usage);
+  o.call.succeed(value);
+}
+
+function usageOf(output: unknown, o: Observation) {
+  try {
+    return o.target.usage?.(output, o.inputs) ?? [];
+  } catch {
+    return [];
+  }
+}
+
+function observeStream(stream: object, o: Observation): boolean {
+  const controller = (stream as { controller?: AbortController }).controller;
+  const observer = new StreamObserver({
+    call: o.call,
+    opName: o.target.opName,
+    reducer: o.target.reducer?.(),
+    usage: o.target.usage ? (output) => o.target.usage!(output, o.inputs) : undefined,
+    hideChunk: o.hideChunk,
+    isAbort: o.integration.isAbort ?? isAbortError,
+    wasAborted: controller ? () => controller.signal?.aborted === true : undefined,
+  });
+  if ((o.integration.streamShape ?? 'stainless') === 'stainless' && observeStainlessStream(stream, observer)) return true;
+  if (Symbol.asyncIterator in stream) return observeAsyncIterable(stream as AsyncIterable<unknown>, observer);
+  return false;
+}
+
+interface StainlessPromise {
+  responsePromise: Promise<unknown>;
+  parseResponse: (...args: unknown[]) => unknown;
+  _thenUnwrap?: (transform: (value: unknown, props: unknown) => unknown) => unknown;
+  asResponse?: (...args: unknown[]) => Promise<unknown>;
+}
+
+function isStainlessPromise(value: unknown): value is StainlessPromise {
+  if (!types.isPromise(value)) return false;
+  const p = value as Partial<StainlessPromise>;
+  return types.isPromise(p.responsePromise) && typeof p.parseResponse === 'function';
+}
+
+/**
+ * A response nobody parsed (the app dropped the promise) still ends its record: when the
+ * promise is garbage-collected, or at process exit, whichever comes first.
+ */
+const unconsumed = new Set<LiveCall>();
+const dropped = new FinalizationRegistry<LiveCall>((call) => endUnconsumed(call));
+onProcessExit(() => {
+  for (const call of unconsumed) endUnconsumed(call);
+});
+
+function endUnconsumed(call: LiveCall): void {
+  unconsumed.delete(call);
+  call.succeed(undefined);
+}
+
+/**
+ * The openai/anthropic APIPromise parses the body only when the application asks (then,
+ * withResponse, parse). Calling .then here would read the body and break an app that only
+ * wants asResponse(). So the instance is instrumented where the SDK itself reaches the
+ * parsed value: its `parseResponse`, and `_thenUnwrap` for the promises helpers derive
+ * from it (openai 7 derives through a closure that bypasses `parseResponse`). The raw
+ * response promise is watched on a side branch for errors.
+ */
+function observeStainlessPromise(p: StainlessPromise, o: Observation): void {
+  let parseRequested = false;
+  let settled = false;
+  const requested = () => {
+    parseRequested = true;
+    if (unconsumed.delete(o.call)) dropped.unregister(o.call);
+  };
+  const onParsed = (value: unknown) => {
+    if (settled) return;
+    settled = true;
+    settleValue(value, o);
+  };
+  const onFailed = (error: unknown) => settleError(error, o);
+
+  const instrument = (promise: StainlessPromise) => {
+    const parse = promise.parseResponse;
+    promise.parseResponse = function observedParse(this: unknown, ...args: unknown[]) {
+      requested();
+      const parsed = parse.apply(this, args);
+      Promise.resolve(parsed).then(onParsed, onFailed);
+      return parsed;
+    };
+    const unwrap = promise._thenUnwrap;
+    if (typeof unwrap === 'function') {
+      promise._thenUnwrap = function observedUnwrap(this: unknown, transform) {
+        const derived = unwrap.call(this, (value: unknown, props: unknown) => {
+          requested();
+          onParsed(value);
+          return transform(value, props);
+        });
+        if (isStainlessPromise(derived)) instrument(derived);
+        return derived;
+      };
+    }
+    const asResponse = promise.asResponse;
+    if (typeof asResponse === 'function') {
+      promise.asResponse = function observedAsResponse(this: unknown, ...args: unknown[]) {
+        const raw = asResponse.apply(this, args);
+        // The app reads the raw body itself; if it never asks for the parsed one, the call ends here.
+        raw.then(() => setImmediate(() => !parseRequested && endUnconsumed(o.call)), () => {});
+        return raw;
+      };
+    }
+  };
+  instrument(p);
+  p.responsePromise.then(
+    () => {
+      if (parseRequested || o.call.ended) return;
+      unconsumed.add(o.call);
+      dropped.register(p, o.call, o.call);
+    },
+    onFailed,
+  );
+}

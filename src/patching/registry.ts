@@ -1,0 +1,63 @@
+/**
+ * The integrations tracewire knows, and the two ways they are applied: implicit patching at
+ * init() / load time, and explicit wrapping of one client.
+ */
+import { openaiIntegration } from '../../integrations/openai/index.js';
+import { warnOnce } from '../log.js';
+import type { ResolvedSettings } from '../settings.js';
+import { state } from '../state.js';
+import type { IntegrationName } from '../types.js';
+import { patchInstance } from './install.js';
+import { hookFutureLoads, patchLoaded } from './modules.js';
+import type { IntegrationDefinition } from './types.js';
+
+export const integrations: Partial<Record<IntegrationName, IntegrationDefinition>> = {
+  openai: openaiIntegration,
+};
+
+export interface PatchingOptions {
+  /** From tracewire/register: nothing is loaded yet, so only future loads need hooks. */
+  hooksOnly?: boolean;
+}
+
+export function applyPatching(settings: ResolvedSettings, options: PatchingOptions = {}): void {
+  if (settings.disabled || !settings.implicitPatching) return;
+  // An ESM entry point may already have imported an SDK's ESM build before init() ran.
+  const esmApp = process.mainModule === undefined;
+  for (const integration of Object.values(integrations)) {
+    if (!integration || !settings.integrations[integration.name].enabled) continue;
+    hookFutureLoads(integration);
+    if (!options.hooksOnly) patchLoaded(integration, { esm: esmApp });
+  }
+}
+
+/**
+ * Explicit wrapping: the client's own methods are wrapped, so it is traced even where module
+ * hooks cannot reach (bundled code). Returns the same client object.
+ */
+export function wrapClient<T>(client: T, name: IntegrationName, wrapperName: string): T {
+  const integration = integrations[name];
+  if (client === null || typeof client !== 'object') {
+    throw new TypeError(`${wrapperName}(client): expected a client instance; got ${client === null ? 'null' : typeof client}.`);
+  }
+  if (!integration) return client;
+  const settings = state.settings;
+  if (settings?.disabled || (settings && !settings.integrations[name].enabled)) return client;
+  const patched = patchInstance(client as object, integration, versionOf(client as object, integration));
+  if (patched === 0) {
+    throw new TypeError(`${wrapperName}(client): this object has none of the ${integration.packageName} methods tracewire traces; pass a client created with new ${wrapperName.replace('wrap', '')}(...).`);
+  }
+  return client;
+}
+
+function versionOf(client: object, integration: IntegrationDefinition): string | undefined {
+  // The SDKs stamp their version on the client's user agent; fall back to nothing rather than guess.
+  try {
+    const ua = (client as { getUserAgent?: () => string }).getUserAgent?.();
+    const match = ua ? /\/(?:JS )?(\d+\.\d+\.\d+\S*)/.exec(ua) : null;
+    if (match) return match[1];
+  } catch {
+    warnOnce(`ua:${integration.name}`, `could not read the ${integration.packageName} version from the client.`);
+  }
+  return undefined;
+}

@@ -1,0 +1,231 @@
+/**
+ * Streams are observed in place: the SDK's own stream object is handed back, and only the
+ * source of its chunks is wrapped, so iteration, tee(), toReadableStream() and the SDK's
+ * helper streams all pass through the observer exactly once and see the same chunks.
+ */
+import { describeError, warnOnce } from '../log.js';
+import type { LiveCall } from '../trace/call.js';
+import type { ModelUsage, StreamReducer } from './types.js';
+
+export interface StreamObserverOptions {
+  call: LiveCall;
+  opName: string;
+  reducer: StreamReducer | undefined;
+  usage: ((output: unknown) => ModelUsage[]) | undefined;
+  /** Chunks tracewire caused (e.g. a usage-only chunk it asked for): folded in, not shown. */
+  hideChunk?: (chunk: unknown) => boolean;
+  isAbort: (error: unknown) => boolean;
+  /** True when the stream's own controller was aborted (SDKs end such streams without an error). */
+  wasAborted?: () => boolean;
+}
+
+/** Folds chunks into the record; every method is guarded so a reducer bug never reaches the app. */
+export class StreamObserver {
+  private state: unknown;
+  private broken = false;
+  private sawFirstToken = false;
+
+  constructor(private readonly options: StreamObserverOptions) {
+    const reducer = options.reducer;
+    if (reducer) this.state = this.guard(() => reducer.init());
+  }
+
+  /** Returns true when the chunk must be hidden from the application. */
+  chunk(chunk: unknown): boolean {
+    const { reducer, call, hideChunk } = this.options;
+    if (reducer && !this.broken) {
+      try {
+        reducer.add(this.state, chunk);
+        if (!this.sawFirstToken && (reducer.isFirstToken?.(chunk) ?? true)) {
+          this.sawFirstToken = true;
+          call.markFirstToken();
+        }
+        const inBand = reducer.errorOf?.(chunk);
+        if (inBand) call.fail(Object.assign(new Error(inBand.message), { name: inBand.type, status: inBand.status }), this.output());
+      } catch (error) {
+        this.fault(error);
+      }
+    }
+    return hideChunk !== undefined && hideChunk(chunk);
+  }
+
+  end(): void {
+    if (this.options.wasAborted?.()) {
+      this.options.call.cancel(this.output());
+      return;
+    }
+    const output = this.output();
+    this.recordUsage(output);
+    this.options.call.succeed(output);
+  }
+
+  /**
+   * A rejected step is an error unless the error itself is an abort: the SDKs end a user's
+   * abort without throwing, and abort their own controller before rethrowing a real failure,
+   * so the controller's state says nothing here.
+   */
+  error(error: unknown): void {
+    const output = this.output();
+    this.recordUsage(output);
+    if (this.options.isAbort(error)) this.options.call.cancel(output);
+    else this.options.call.fail(error, output);
+  }
+
+  cancel(): void {
+    const output = this.output();
+    this.recordUsage(output);
+    this.options.call.cancel(output);
+  }
+
+  private output(): unknown {
+    const reducer = this.options.reducer;
+    if (!reducer || this.broken) return undefined;
+    return this.guard(() => reducer.finish(this.state));
+  }
+
+  private recordUsage(output: unknown): void {
+    const usage = this.options.usage;
+    if (!usage || output === undefined) return;
+    const entries = this.guard(() => usage(output)) ?? [];
+    for (const entry of entries) this.options.call.addUsage(entry.model, entry.usage);
+  }
+
+  private guard<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (error) {
+      this.fault(error);
+      return undefined;
+    }
+  }
+
+  private fault(error: unknown): void {
+    this.broken = true;
+    warnOnce(`reducer:${this.options.opName}`, `could not rebuild the output of ${this.options.opName} from its stream: ${describeError(error)}`);
+  }
+}
+
+/** An async iterator that yields what `source` yields, telling `observer` about every step. */
+export function observeIterator(source: AsyncIterator<unknown>, observer: StreamObserver): AsyncIterator<unknown> & AsyncIterable<unknown> {
+  let finished = false;
+  const settle = (fn: () => void) => {
+    if (finished) return;
+    finished = true;
+    fn();
+  };
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next(...args: [] | [unknown]) {
+      for (;;) {
+        let result: IteratorResult<unknown>;
+        try {
+          result = await source.next(...args);
+        } catch (error) {
+          settle(() => observer.error(error));
+          throw error;
+        }
+        if (result.done) {
+          settle(() => observer.end());
+          return result;
+        }
+        if (!finished && observer.chunk(result.value)) continue;
+        return result;
+      }
+    },
+    async return(value?: unknown) {
+      settle(() => observer.cancel());
+      return source.return ? source.return(value) : { done: true, value };
+    },
+    async throw(error?: unknown) {
+      settle(() => observer.error(error));
+      if (source.throw) return source.throw(error);
+      throw error;
+    },
+  };
+}
+
+/**
+ * The openai/anthropic `Stream`: every consumer (iteration, tee, toReadableStream, helper
+ * streams) calls its `iterator` field, which can run once. Wrapping the first call observes
+ * all of them without replacing the object; a later call fails in the SDK as it always did
+ * and must not touch the record.
+ */
+export function observeStainlessStream(
+  stream: { iterator?: unknown; tee?: unknown },
+  observer: StreamObserver,
+): boolean {
+  const original = stream.iterator;
+  if (typeof original !== 'function') return false;
+  let observed: (AsyncIterator<unknown> & AsyncIterable<unknown>) | undefined;
+  stream.iterator = function observedIterator(this: unknown, ...args: unknown[]) {
+    const source = (original as (...a: unknown[]) => AsyncIterator<unknown>).apply(this, args);
+    if (observed) return source;
+    observed = observeIterator(source, observer);
+    return observed;
+  };
+  const tee = stream.tee;
+  if (typeof tee === 'function') {
+    stream.tee = function observedTee(this: unknown, ...args: unknown[]) {
+      const branches = tee.apply(this, args) as unknown[];
+      if (Array.isArray(branches)) trackBranches(branches, () => void observed?.return?.());
+      return branches;
+    };
+  }
+  return true;
+}
+
+const collectedBranches = new FinalizationRegistry<() => void>((close) => close());
+
+/**
+ * Tee branches of some SDK versions have no return(): when every branch was left early
+ * (or dropped unread), nothing would tell the shared source. Each branch reports when it
+ * is done with, and the source is closed when all of them are.
+ */
+function trackBranches(branches: unknown[], closeSource: () => void): void {
+  let open = branches.length;
+  for (const branch of branches) {
+    if (branch === null || typeof branch !== 'object') continue;
+    const b = branch as { iterator?: unknown };
+    const original = b.iterator;
+    if (typeof original !== 'function') continue;
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      if (--open === 0) closeSource();
+    };
+    collectedBranches.register(branch, close);
+    b.iterator = function branchIterator(this: unknown, ...args: unknown[]) {
+      const source = (original as (...a: unknown[]) => AsyncIterator<unknown>).apply(this, args);
+      return {
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+        async next(...nextArgs: [] | [unknown]) {
+          const result = await source.next(...nextArgs);
+          if (result.done) close();
+          return result;
+        },
+        async return(value?: unknown) {
+          close();
+          return source.return ? source.return(value) : { done: true as const, value };
+        },
+      };
+    };
+  }
+}
+/** Any other async iterable stream: its own [Symbol.asyncIterator] is wrapped on the instance. */
+export function observeAsyncIterable(stream: AsyncIterable<unknown>, observer: StreamObserver): boolean {
+  const original = stream[Symbol.asyncIterator];
+  if (typeof original !== 'function') return false;
+  Object.defineProperty(stream, Symbol.asyncIterator, {
+    configurable: true,
+    writable: true,
+    value: function observedAsyncIterator(this: unknown) {
+      return observeIterator(original.call(this), observer);
+    },
+  });
+  return true;
+}
