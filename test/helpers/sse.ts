@@ -1,0 +1,47 @@
+/**
+ * A small server-sent-events parser for test fixtures: it turns a recorded `bodyText` into the
+ * payloads an SDK yields, so reducers can be checked without running an SDK.
+ */
+
+export interface SseEvent {
+  event?: string;
+  id?: string;
+  data: string;
+}
+
+/** Splits SSE text into events (any line ending; comments skipped; multi-line data joined). */
+export function parseSse(text: string): SseEvent[] {
+  const events: SseEvent[] = [];
+  let data: string[] = [];
+  let event: string | undefined;
+  let id: string | undefined;
+  const dispatch = () => {
+    if (data.length > 0) events.push({ event, id, data: data.join('\n') });
+    data = [];
+    event = undefined;
+    id = undefined;
+  };
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    if (line === '') {
+      dispatch();
+      continue;
+    }
+    if (line.startsWith(':')) continue;
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'data') data.push(value);
+    else if (field === 'event') event = value;
+    else if (field === 'id') id = value;
+  }
+  dispatch();
+  return events;
+}
+
+/** The JSON payloads of an SSE body, as the OpenAI-style SDKs yield them (`[DONE]` dropped). */
+export function sseJson(text: string): unknown[] {
+  return parseSse(text)
+    .filter((e) => e.data !== '[DONE]')
+    .map((e) => JSON.parse(e.data) as unknown);
+}
