@@ -1,0 +1,252 @@
+/**
+ * The SQLite file behind the `local` exporter and the CLI/viewer. Several processes may
+ * write the same file at once, and a writer may be killed at any moment: WAL mode plus one
+ * transaction per batch means a batch is either fully there or absent.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Call, CallKind, CallQuery, CallReader, CallStatus } from '../types.js';
+import { insertCost, listCosts } from './costs.js';
+import type { CustomCost } from './costs.js';
+import { conditionsOf, orderAndPageSql, orderTrace, startedAtMs, validateQuery } from './query.js';
+import { LATEST_SCHEMA_VERSION, migrate, readSchemaVersion } from './schema.js';
+
+export const STORE_FILE_NAME = 'tracewire.db';
+
+/** The store cannot be used: unreadable, corrupt, too new, or locked for too long. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(message: string, readonly path: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** How long SQLite itself waits for a lock before handing SQLITE_BUSY back to us. */
+const BUSY_TIMEOUT_MS = 5_000;
+/** Total time our retry loop keeps trying before giving up with a StoreError. */
+const MAX_LOCK_WAIT_MS = 60_000;
+const MAX_BACKOFF_MS = 500;
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+function sleepSync(ms: number): void {
+  // Writes must stay synchronous (exportSync runs at process exit), so no timers here.
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+
+function sqliteCode(error: unknown): string {
+  return error instanceof Database.SqliteError ? error.code : '';
+}
+
+function isLockError(error: unknown): boolean {
+  return /^SQLITE_(BUSY|LOCKED)/.test(sqliteCode(error));
+}
+
+/**
+ * Runs `work` until it gets past lock contention. The busy timeout covers most waits, but
+ * SQLite returns BUSY without waiting in some cases (e.g. while another connection recovers
+ * the WAL), so we retry with jittered exponential backoff until MAX_LOCK_WAIT_MS.
+ */
+function withLockRetry<T>(path: string, work: () => T): T {
+  const deadline = Date.now() + MAX_LOCK_WAIT_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return work();
+    } catch (error) {
+      if (!isLockError(error)) throw error;
+      if (Date.now() >= deadline) {
+        throw new StoreError(
+          `${path} stayed locked by another process for ${MAX_LOCK_WAIT_MS / 1000}s; nothing was written`,
+          path, { cause: error });
+      }
+      const backoff = Math.min(MAX_BACKOFF_MS, 2 ** attempt);
+      sleepSync(backoff / 2 + Math.random() * backoff);
+    }
+  }
+}
+
+function describeOpenFailure(path: string, error: unknown): StoreError {
+  if (error instanceof StoreError) return error;
+  const code = sqliteCode(error);
+  const reason = error instanceof Error ? error.message : String(error);
+  if (code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT')) {
+    return new StoreError(
+      `${path} is not a usable tracewire store: it is corrupt or not an SQLite database (${reason}). ` +
+      'Move it aside to start a new store.', path, { cause: error });
+  }
+  return new StoreError(`cannot open the tracewire store ${path}: ${reason}`, path, { cause: error });
+}
+
+function toJsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch (error) {
+    // Values should arrive serialized already; if one slipped through, keep the rest of the call.
+    return JSON.stringify({ unserializable: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+interface CallRow {
+  id: string;
+  project: string;
+  trace_id: string;
+  parent_id: string | null;
+  op_name: string;
+  display_name: string;
+  kind: string;
+  status: string;
+  started_at: string;
+  started_at_ms: number;
+  ended_at: string | null;
+  inputs: string;
+  output: string;
+  exception: string | null;
+  attributes: string;
+  summary: string;
+}
+
+function toRow(call: Call): CallRow {
+  return {
+    id: call.id,
+    project: call.project,
+    trace_id: call.traceId,
+    parent_id: call.parentId,
+    op_name: call.opName,
+    display_name: call.displayName,
+    kind: call.kind,
+    status: call.status,
+    started_at: call.startedAt,
+    started_at_ms: startedAtMs(call),
+    ended_at: call.endedAt,
+    inputs: toJsonText(call.inputs),
+    output: toJsonText(call.output),
+    exception: call.exception === null ? null : toJsonText(call.exception),
+    attributes: toJsonText(call.attributes),
+    summary: toJsonText(call.summary),
+  };
+}
+
+function fromRow(row: CallRow): Call {
+  return {
+    id: row.id,
+    traceId: row.trace_id,
+    parentId: row.parent_id,
+    project: row.project,
+    opName: row.op_name,
+    displayName: row.display_name,
+    kind: row.kind as CallKind,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    status: row.status as CallStatus,
+    inputs: JSON.parse(row.inputs) as Record<string, unknown>,
+    output: JSON.parse(row.output) as unknown,
+    exception: row.exception === null ? null : (JSON.parse(row.exception) as Call['exception']),
+    attributes: JSON.parse(row.attributes) as Record<string, unknown>,
+    summary: JSON.parse(row.summary) as Call['summary'],
+  };
+}
+
+const COLUMNS = [
+  'id', 'project', 'trace_id', 'parent_id', 'op_name', 'display_name', 'kind', 'status',
+  'started_at', 'started_at_ms', 'ended_at', 'inputs', 'output', 'exception', 'attributes', 'summary',
+] as const;
+
+const UPSERT_SQL = `
+  INSERT INTO calls (${COLUMNS.join(', ')})
+  VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})
+  ON CONFLICT(id) DO UPDATE SET
+  ${COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}`;
+
+export class LocalStore implements CallReader {
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly writeBatch: (rows: CallRow[]) => void;
+
+  private constructor(private readonly db: Database.Database, readonly path: string) {
+    const upsert = this.statement(UPSERT_SQL);
+    this.writeBatch = db.transaction((rows: CallRow[]) => {
+      for (const row of rows) upsert.run(row);
+    }).immediate;
+  }
+
+  /** Opens (creating if needed) `<dir>/tracewire.db`; throws StoreError when it cannot be used. */
+  static open(dir: string): LocalStore {
+    const path = join(dir, STORE_FILE_NAME);
+    let db: Database.Database | undefined;
+    try {
+      mkdirSync(dir, { recursive: true });
+      db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+      const opened = db;
+      withLockRetry(path, () => {
+        opened.pragma('journal_mode = WAL');
+        // NORMAL in WAL mode can lose the last commits on power loss, never on a process
+        // crash, and never corrupts: the trade the spec allows for a ~10x faster commit.
+        opened.pragma('synchronous = NORMAL');
+      });
+      const foundVersion = withLockRetry(path, () => {
+        const version = readSchemaVersion(opened);
+        return version > LATEST_SCHEMA_VERSION ? version : migrate(opened);
+      });
+      if (foundVersion > LATEST_SCHEMA_VERSION) {
+        throw new StoreError(
+          `${path} was written by a newer tracewire (schema version ${foundVersion}; this version ` +
+          `reads up to ${LATEST_SCHEMA_VERSION}). Upgrade tracewire or use another directory.`, path);
+      }
+      return new LocalStore(db, path);
+    } catch (error) {
+      db?.close();
+      throw describeOpenFailure(path, error);
+    }
+  }
+
+  /** Stores a batch atomically; a call already present (same id) is replaced. */
+  write(calls: readonly Call[]): void {
+    if (calls.length === 0) return;
+    const rows = calls.map(toRow);
+    withLockRetry(this.path, () => this.writeBatch(rows));
+  }
+
+  getCalls(query: CallQuery | undefined, project: string): Call[] {
+    const normalized = validateQuery(query);
+    const conditions = conditionsOf(normalized);
+    const tail = orderAndPageSql(normalized);
+    const where = ['project = ?', ...conditions.map((c) => c.sql)].join(' AND ');
+    const params = [project, ...conditions.flatMap((c) => c.params), ...tail.params];
+    return this.readRows(`SELECT * FROM calls WHERE ${where} ${tail.sql}`, params);
+  }
+
+  getCall(id: string, project: string): Call | null {
+    return this.readRows('SELECT * FROM calls WHERE id = ? AND project = ?', [id, project])[0] ?? null;
+  }
+
+  getTrace(traceId: string, project: string): Call[] {
+    return orderTrace(this.readRows('SELECT * FROM calls WHERE project = ? AND trace_id = ?', [project, traceId]));
+  }
+
+  insertCost(cost: CustomCost): void {
+    withLockRetry(this.path, () => insertCost(this.db, cost));
+  }
+
+  listCosts(project: string): CustomCost[] {
+    return withLockRetry(this.path, () => listCosts(this.db, project));
+  }
+
+  close(): void {
+    this.statements.clear();
+    if (this.db.open) this.db.close();
+  }
+
+  private readRows(sql: string, params: readonly (string | number)[]): Call[] {
+    const statement = this.statement(sql);
+    return withLockRetry(this.path, () => statement.all(...params) as CallRow[]).map(fromRow);
+  }
+
+  /** The set of distinct statement texts is small (one per filter combination), so no eviction. */
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
