@@ -1,5 +1,8 @@
 /** init() and the client it returns: configuration, the export pipeline, and read-back. */
+import { CostBook } from './cost/book.js';
+import type { AddCostInput, CustomPrice } from './cost/custom.js';
 import { createExporters } from './export/factory.js';
+import { LocalExporter } from './export/local.js';
 import { installExitHooks } from './export/process-exit.js';
 import { Recorder, type RecorderStats } from './export/recorder.js';
 import { applyPatching, type PatchingOptions } from './patching/registry.js';
@@ -29,6 +32,15 @@ export class Tracewire {
 
   stats(): RecorderStats {
     return state.recorder?.stats() ?? { queued: 0, queuedBytes: 0, exported: 0, dropped: 0 };
+  }
+
+  /**
+   * Custom prices in USD per token (fine-tuned or self-hosted models, negotiated rates). They
+   * override the bundled prices, are saved in the local store for this project, and the one
+   * with the newest effectiveDate not after a call's start applies to it.
+   */
+  addCost(input: AddCostInput): CustomPrice {
+    return costBook().add(input);
   }
 
   /** Calls of this project, read back after everything recorded so far was flushed. */
@@ -70,7 +82,14 @@ function isReader(exporter: Exporter): exporter is Exporter & CallReader {
 }
 
 const CLIENT_KEY = Symbol.for('tracewire.client.v1');
-const holder = globalThis as unknown as Record<symbol, Tracewire | undefined>;
+const COSTS_KEY = Symbol.for('tracewire.costs.v1');
+const holder = globalThis as unknown as { [CLIENT_KEY]?: Tracewire; [COSTS_KEY]?: CostBook };
+
+function costBook(): CostBook {
+  const book = holder[COSTS_KEY];
+  if (!book) throw new Error('tracewire: call init() before addCost().');
+  return book;
+}
 
 /**
  * Configures tracewire; synchronous. A second call reconfigures and returns the same client:
@@ -88,7 +107,12 @@ export function initialize(options: InitOptions, patching: PatchingOptions = {})
     void previous.shutdown();
   }
   state.settings = settings;
-  state.recorder = settings.disabled ? undefined : new Recorder(createExporters(settings), settings);
+  const exporters = settings.disabled ? [] : createExporters(settings);
+  state.recorder = settings.disabled ? undefined : new Recorder(exporters, settings);
+  const local = exporters.find((e): e is LocalExporter => e instanceof LocalExporter);
+  const book = new CostBook(settings.project, (create) => local?.costStore(create) ?? null);
+  book.install();
+  holder[COSTS_KEY] = book;
   state.enabled = !settings.disabled;
   if (!settings.disabled) installExitHooks();
   applyPatching(settings, patching);
