@@ -5,6 +5,7 @@ export { getCurrentCall, withAttributes, withTracingDisabled } from './trace/api
 export { wrapOpenAI } from './wrappers.js';
 export { MemoryExporter } from './export/memory.js';
 export { ConsoleExporter } from './export/console.js';
+export { formatTrace } from './cli/format.js';
 export {
   redactEmails,
   redactPhoneNumbers,
