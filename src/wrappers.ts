@@ -4,3 +4,7 @@ import { wrapClient } from './patching/registry.js';
 export function wrapOpenAI<T extends object>(client: T): T {
   return wrapClient(client, 'openai', 'wrapOpenAI');
 }
+
+export function wrapAnthropic<T extends object>(client: T): T {
+  return wrapClient(client, 'anthropic', 'wrapAnthropic');
+}

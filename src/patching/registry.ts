@@ -2,6 +2,7 @@
  * The integrations tracewire knows, and the two ways they are applied: implicit patching at
  * init() / load time, and explicit wrapping of one client.
  */
+import { anthropicIntegration } from '../../integrations/anthropic/index.js';
 import { openaiIntegration } from '../../integrations/openai/index.js';
 import { warnOnce } from '../log.js';
 import type { ResolvedSettings } from '../settings.js';
@@ -13,6 +14,7 @@ import type { IntegrationDefinition } from './types.js';
 
 export const integrations: Partial<Record<IntegrationName, IntegrationDefinition>> = {
   openai: openaiIntegration,
+  anthropic: anthropicIntegration,
 };
 
 export interface PatchingOptions {
