@@ -53,51 +53,54 @@ function stripComments(source: string): string {
   return source.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ');
 }
 
+/**
+ * Walks `text` from `start`, skipping string literals, and calls `visit` for every other
+ * character with the bracket depth before it. `visit` returning true stops the walk there.
+ */
+function walkTopLevel(text: string, start: number, visit: (ch: string, index: number, depth: number) => boolean): void {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = start; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = undefined;
+      continue;
+    }
+    if (ch === '"' || ch === "'" || ch === '`') {
+      quote = ch;
+      continue;
+    }
+    if (visit(ch, i, depth)) return;
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+  }
+}
+
 /** The text between the parameter parentheses, or the lone name of `x => ...`. */
 function parameterSource(source: string): string | undefined {
   const arrow = /^\s*(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/.exec(source);
   if (arrow) return arrow[1];
   const open = source.indexOf('(');
   if (open < 0) return undefined;
-  let depth = 0;
-  let quote: string | undefined;
-  for (let i = open; i < source.length; i++) {
-    const ch = source[i]!;
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-      continue;
-    }
-    if (ch === '"' || ch === "'" || ch === '`') quote = ch;
-    else if (ch === '(' || ch === '[' || ch === '{') depth++;
-    else if (ch === ')' || ch === ']' || ch === '}') {
-      depth--;
-      if (depth === 0) return source.slice(open + 1, i);
-    }
-  }
-  return undefined;
+  let list: string | undefined;
+  walkTopLevel(source, open, (ch, i, depth) => {
+    if (depth === 1 && ch === ')') list = source.slice(open + 1, i);
+    return list !== undefined;
+  });
+  return list;
 }
 
 function splitTopLevel(list: string): string[] {
   const parts: string[] = [];
-  let depth = 0;
-  let quote: string | undefined;
   let start = 0;
-  for (let i = 0; i < list.length; i++) {
-    const ch = list[i]!;
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-      continue;
-    }
-    if (ch === '"' || ch === "'" || ch === '`') quote = ch;
-    else if (ch === '(' || ch === '[' || ch === '{') depth++;
-    else if (ch === ')' || ch === ']' || ch === '}') depth--;
-    else if (ch === ',' && depth === 0) {
+  walkTopLevel(list, 0, (ch, i, depth) => {
+    if (ch === ',' && depth === 0) {
       parts.push(list.slice(start, i));
       start = i + 1;
     }
-  }
+    return false;
+  });
   parts.push(list.slice(start));
   return parts;
 }
