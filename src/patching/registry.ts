@@ -24,12 +24,13 @@ export interface PatchingOptions {
 
 export function applyPatching(settings: ResolvedSettings, options: PatchingOptions = {}): void {
   if (settings.disabled || !settings.implicitPatching) return;
-  // An ESM entry point may already have imported an SDK's ESM build before init() ran.
-  const esmApp = process.mainModule === undefined;
+  // Any app, CommonJS included (through import()), may have loaded an SDK's ESM build before
+  // init(); there is no way to ask Node whether it did, so it is reached through require(esm),
+  // which loads it if it was not (tens of milliseconds per installed SDK, once, at init()).
   for (const integration of Object.values(integrations)) {
     if (!integration || !settings.integrations[integration.name].enabled) continue;
     hookFutureLoads(integration);
-    if (!options.hooksOnly) patchLoaded(integration, { esm: esmApp });
+    if (!options.hooksOnly) patchLoaded(integration, { esm: true });
   }
 }
 

@@ -1,0 +1,64 @@
+/**
+ * Nothing recorded is lost when the process ends without a flush() (SPEC §7): at beforeExit,
+ * at process.exit(), and on SIGTERM when the app has no handler of its own (then the process
+ * still dies by the signal); an app with its own SIGTERM handler keeps control.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, makeApp, removeApps, runApp, tempDir, tracewireWarnings, type RunResult } from '../helpers/node-app.js';
+import { APPS, SUPPORT, countByTag, readStore } from './records.js';
+
+beforeAll(assertBuilt);
+afterAll(removeApps);
+
+const EVERY_CALL = { one: 1, two: 1, three: 1 };
+
+async function runExitApp(mode: string): Promise<{ run: RunResult; store: string; project: string }> {
+  const dir = makeApp([`${APPS}exit.cjs`]);
+  const store = tempDir();
+  const project = `exit-${mode}`;
+  const run = await runApp(dir, 'exit.cjs', {
+    env: { TW_SUPPORT: SUPPORT, MODE: mode, TRACEWIRE_DIR: store, TRACEWIRE_PROJECT: project },
+    // the idle apps are told to stop as soon as they report that their calls are done
+    onLine: (line, child) => {
+      if (line === 'ready') child.kill('SIGTERM');
+    },
+  });
+  return { run, store, project };
+}
+
+async function expectEveryCallStored(store: string, project: string): Promise<void> {
+  const calls = await readStore(store, project);
+  expect(countByTag(calls)).toEqual(EVERY_CALL);
+  expect(calls.map((c) => c.status)).toEqual(['success', 'success', 'success']);
+}
+
+describe('flush when the process ends', () => {
+  it('an app that simply ends: every call is in the store', async () => {
+    const { run, store, project } = await runExitApp('end');
+    expect(run.code, run.stderr).toBe(0);
+    expect(tracewireWarnings(run)).toEqual([]);
+    await expectEveryCallStored(store, project);
+  });
+
+  it('process.exit(0) right after a call: every call is in the store', async () => {
+    const { run, store, project } = await runExitApp('exit');
+    expect(run.code, run.stderr).toBe(0);
+    await expectEveryCallStored(store, project);
+  });
+
+  it('SIGTERM while idle, no handler of its own: calls are stored and the process dies by SIGTERM', async () => {
+    const { run, store, project } = await runExitApp('sigterm');
+    expect(run.stdout).toContain('ready');
+    expect(run.signal).toBe('SIGTERM');
+    expect(run.code).toBeNull();
+    await expectEveryCallStored(store, project);
+  });
+
+  it('SIGTERM with the app\'s own handler: its handler runs and the process is not killed by tracewire', async () => {
+    const { run, store, project } = await runExitApp('sigterm-handler');
+    expect(run.stdout).toContain('app handler ran');
+    expect(run.signal).toBeNull();
+    expect(run.code).toBe(0);
+    await expectEveryCallStored(store, project);
+  });
+});
