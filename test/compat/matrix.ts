@@ -81,12 +81,15 @@ export function nodeAvailable(run: PlannedRun): boolean {
   return npxChecks.get(run.nodeMajor)!;
 }
 
-/** test/compat/scenarios/<name>.cjs: by default the package name without scope punctuation. */
-export function scenarioFileName(packageName: string): string {
-  return `${packageName.replace(/^@/, '').replace(/\//g, '-')}.cjs`;
+/**
+ * test/compat/scenarios/<name>.cjs: by default the package name without scope punctuation
+ * (`@scope/pkg` → `scope-pkg.cjs`); a suite may name its file instead (`anthropic.cjs`).
+ */
+export function scenarioFileName(packageName: string, override?: string): string {
+  return override ?? `${packageName.replace(/^@/, '').replace(/\//g, '-')}.cjs`;
 }
 
-function execute(run: PlannedRun, packageName: string): Promise<RunResult> {
+function execute(run: PlannedRun, packageName: string, scenarioFile: string): Promise<RunResult> {
   const file = join(COMPAT, 'apps', run.module === 'cjs' ? 'run.cjs' : 'run.mjs');
   const dir = makeApp([file], { packages: { [packageName]: run.fixture.packageDir } });
   return runApp(dir, file, {
@@ -94,7 +97,7 @@ function execute(run: PlannedRun, packageName: string): Promise<RunResult> {
     timeoutMs: 60_000,
     env: {
       TW_RUNNER: join(COMPAT, 'apps/runner.cjs'),
-      TW_SCENARIOS: join(COMPAT, 'scenarios', scenarioFileName(packageName)),
+      TW_SCENARIOS: join(COMPAT, 'scenarios', scenarioFile),
       TW_SDK: packageName,
       ORDER: run.order,
       ...(run.baseline ? { TW_BASELINE: '1' } : {}),
@@ -106,13 +109,17 @@ function execute(run: PlannedRun, packageName: string): Promise<RunResult> {
  * Starts every available run, `concurrency` children at a time; each label maps to its
  * output, or to the error that says what the child printed.
  */
-export function startRuns(runs: PlannedRun[], packageName: string, concurrency = 3): Map<string, Promise<ScenarioOutput & { stderr: string }>> {
+export function startRuns(
+  runs: PlannedRun[],
+  packageName: string,
+  { concurrency = 3, scenarioFile = scenarioFileName(packageName) }: { concurrency?: number; scenarioFile?: string } = {},
+): Map<string, Promise<ScenarioOutput & { stderr: string }>> {
   const queue = runs.filter(nodeAvailable);
   const started = new Map<string, Promise<ScenarioOutput & { stderr: string }>>();
   const lanes: Promise<unknown>[] = Array.from({ length: concurrency }, () => Promise.resolve());
   queue.forEach((run, i) => {
     const lane = i % concurrency;
-    const done = lanes[lane]!.then(() => execute(run, packageName)).then((r) => ({ ...resultOf(r), stderr: r.stderr }));
+    const done = lanes[lane]!.then(() => execute(run, packageName, scenarioFile)).then((r) => ({ ...resultOf(r), stderr: r.stderr }));
     lanes[lane] = done.catch(() => undefined); // the test that awaits `done` reports its failure
     started.set(run.label, done);
   });

@@ -1,8 +1,9 @@
 /**
  * The vitest side of the version matrix, shared by every SDK's compat test. An SDK adds:
  *   - test/compat/fixtures/<sdk>-vN/ (package.json + lock; `node scripts/install-compat.mjs`),
- *   - test/compat/scenarios/<sdk>.cjs exporting `{ scenarios: { name: async (sdk) => received } }`
- *     (received must be JSON; the SDK module arrives as the app loaded it, CJS or ESM),
+ *   - test/compat/scenarios/<sdk>.cjs (named by scenarioFileName, or given as `scenarioFile`)
+ *     exporting `{ scenarios: { name: async (sdk) => received } }` (received must be JSON; the
+ *     SDK module arrives as the app loaded it, CJS or ESM),
  *   - test/compat/<sdk>.test.ts calling defineCompatSuite with one check per scenario.
  * Every traced run must receive exactly what the untraced baseline received, and record one
  * call per scenario (matched through the `scenario` attribute), with no tracewire warning.
@@ -18,6 +19,8 @@ export type ScenarioCheck = (received: any, call: Call, run: PlannedRun) => void
 
 export interface CompatSuite {
   packageName: string;
+  /** The file under test/compat/scenarios, when not named after the package (scenarioFileName). */
+  scenarioFile?: string;
   /** One per scenario in the scenario file: what was received and recorded. */
   checks: Record<string, ScenarioCheck>;
   /** Checked on every recorded call (integration facts, no credentials, ...). */
@@ -26,14 +29,15 @@ export interface CompatSuite {
 
 export function defineCompatSuite(suite: CompatSuite): void {
   const load = createRequire(import.meta.url);
-  const { scenarios } = load(join(ROOT, 'test/compat/scenarios', scenarioFileName(suite.packageName)));
+  const scenarioFile = scenarioFileName(suite.packageName, suite.scenarioFile);
+  const { scenarios } = load(join(ROOT, 'test/compat/scenarios', scenarioFile));
   const names = Object.keys(scenarios).sort();
   const runs = planRuns(suite.packageName);
   let outputs: ReturnType<typeof startRuns>;
 
   beforeAll(() => {
     assertBuilt();
-    outputs = startRuns(runs, suite.packageName);
+    outputs = startRuns(runs, suite.packageName, { scenarioFile });
     return async () => {
       await Promise.allSettled(outputs.values());
       removeApps();
