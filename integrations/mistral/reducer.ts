@@ -1,0 +1,248 @@
+/**
+ * Rebuild, from Mistral stream chunks, the response the same endpoint returns without
+ * streaming (`ChatCompletionResponse`; `FIMCompletionResponse` and the agents completion have
+ * the same shape), so `chat.stream`, `fim.stream` and `agents.stream` are recorded like
+ * `complete`.
+ *
+ * Chunks: `stream()` resolves to an `EventStream` (a `ReadableStream`, or in SDK 1.0 to 1.7 an
+ * async iterable) whose items are `CompletionEvent`s, `{ data: CompletionChunk }`. The reducer
+ * takes either the event or its `data`: the engine may hand over the items as the SDK yields
+ * them. `CompletionChunk` as the SDK gives it (1.x and 2.x alike, camelCase):
+ *   { id, object?, created?, model, usage?, choices: [{ index, delta: { role?, content?, toolCalls?,
+ *     ... }, finishReason }] }
+ * where `content` is a string or an array of content chunks (`{ type: 'text', text }`,
+ * `{ type: 'thinking', thinking: [{ type: 'text', text }] }`, ...), `usage` (last chunk only) is
+ * `{ promptTokens, completionTokens, totalTokens, ... }` plus whatever else the API sent
+ * (snake_case passthrough in 2.x, under `additionalProperties` in 1.x), and unknown top-level
+ * keys (e.g. the `p` padding field) are dropped by the SDK.
+ *
+ * Chunks are only read: nothing is written into them and no object of theirs is kept for the
+ * output except the final `usage`.
+ */
+import type { StreamReducer } from '../../src/patching/types.js';
+
+type Json = Record<string, unknown>;
+
+function asObject(value: unknown): Json | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+/** The `CompletionChunk` of a stream item: the item itself, or its `data`. */
+export function completionChunkOf(item: unknown): Json | undefined {
+  const object = asObject(item);
+  if (object === undefined) return undefined;
+  if (Array.isArray(object.choices)) return object;
+  return asObject(object.data) ?? object;
+}
+
+interface ToolCallAcc {
+  call: Json;
+  fn: Json;
+  /** Argument pieces; an object (`arguments` may be a JSON object) replaces them. */
+  args: string[];
+  argsObject?: unknown;
+}
+
+interface ChoiceAcc {
+  index: number;
+  role?: string;
+  /** String pieces while every content delta is a string. */
+  text: string[];
+  /** Content chunks once an array delta was seen (string pieces then become text chunks). */
+  parts?: Json[];
+  sawContent: boolean;
+  /** In arrival order. */
+  toolCalls: ToolCallAcc[];
+  /** The call each index currently refers to. */
+  latest: Map<number, ToolCallAcc>;
+  finishReason: unknown;
+  extras: Json;
+}
+
+export interface MistralStreamState {
+  top: Json;
+  choices: ChoiceAcc[];
+  usage?: unknown;
+}
+
+const TOP_KEYS: ReadonlySet<string> = new Set(['choices', 'object', 'usage']);
+const DELTA_KEYS: ReadonlySet<string> = new Set(['role', 'content', 'toolCalls', 'tool_calls']);
+
+function newChoice(index: number): ChoiceAcc {
+  return { index, text: [], sawContent: false, toolCalls: [], latest: new Map(), finishReason: null, extras: {} };
+}
+
+function copyPart(part: Json): Json {
+  const copy: Json = { ...part };
+  if (Array.isArray(part.thinking)) copy.thinking = part.thinking.map((inner) => (asObject(inner) ? { ...(inner as Json) } : inner));
+  return copy;
+}
+
+/** Appends text to the last part when it is text, else opens a text part. */
+function appendText(parts: Json[], text: string): void {
+  const last = parts[parts.length - 1];
+  if (last !== undefined && last.type === 'text' && typeof last.text === 'string') last.text += text;
+  else parts.push({ type: 'text', text });
+}
+
+/** Thinking chunks stream as `{ type: 'thinking', thinking: [{ type: 'text', text }] }` pieces: join them. */
+function appendThinking(parts: Json[], part: Json): void {
+  const last = parts[parts.length - 1];
+  if (last === undefined || last.type !== 'thinking' || !Array.isArray(last.thinking) || !Array.isArray(part.thinking)) {
+    parts.push(copyPart(part));
+    return;
+  }
+  const inner = last.thinking as Json[];
+  for (const piece of part.thinking as unknown[]) {
+    const p = asObject(piece);
+    if (p === undefined) continue;
+    const tail = inner[inner.length - 1];
+    if (p.type === 'text' && typeof p.text === 'string' && tail?.type === 'text' && typeof tail.text === 'string') tail.text += p.text;
+    else inner.push({ ...p });
+  }
+  for (const key of Object.keys(part)) {
+    if (key !== 'thinking' && key !== 'type' && part[key] !== undefined && part[key] !== null) last[key] = part[key];
+  }
+}
+
+function mergeContent(acc: ChoiceAcc, content: unknown): void {
+  if (typeof content === 'string') {
+    acc.sawContent = true;
+    if (acc.parts !== undefined) {
+      if (content !== '') appendText(acc.parts, content);
+    } else acc.text.push(content);
+    return;
+  }
+  if (!Array.isArray(content)) return;
+  acc.sawContent = true;
+  if (acc.parts === undefined) {
+    acc.parts = [];
+    const before = acc.text.join('');
+    if (before !== '') acc.parts.push({ type: 'text', text: before });
+  }
+  for (const item of content) {
+    const part = asObject(item);
+    if (part === undefined) continue;
+    if (part.type === 'text' && typeof part.text === 'string') appendText(acc.parts, part.text);
+    else if (part.type === 'thinking') appendThinking(acc.parts, part);
+    else acc.parts.push(copyPart(part));
+  }
+}
+
+/** The SDK fills a missing tool-call id with the string "null" (and a missing index with 0). */
+function realId(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' && value !== 'null' ? value : undefined;
+}
+
+function mergeToolCalls(acc: ChoiceAcc, calls: unknown[]): void {
+  for (const item of calls) {
+    const incoming = asObject(item);
+    if (incoming === undefined) continue;
+    const fnIn = asObject(incoming.function) ?? {};
+    const index = typeof incoming.index === 'number' ? incoming.index : 0;
+    const id = realId(incoming.id);
+    let target = acc.latest.get(index);
+    // Mistral usually sends each call whole; a call under another id at a used index is a new call.
+    if (target === undefined || (id !== undefined && realId(target.call.id) !== undefined && realId(target.call.id) !== id)) {
+      target = { call: {}, fn: {}, args: [] };
+      acc.toolCalls.push(target);
+      acc.latest.set(index, target);
+    }
+    for (const key of Object.keys(incoming)) {
+      if (key === 'function' || incoming[key] === undefined || incoming[key] === null) continue;
+      if (key === 'id' && id === undefined && target.call.id !== undefined) continue;
+      target.call[key] = incoming[key];
+    }
+    for (const key of Object.keys(fnIn)) {
+      if (key === 'arguments') continue;
+      if (fnIn[key] !== undefined && fnIn[key] !== null && fnIn[key] !== '') target.fn[key] = fnIn[key];
+    }
+    const args = fnIn.arguments;
+    if (typeof args === 'string') target.args.push(args);
+    else if (args !== undefined && args !== null) target.argsObject = { ...(args as Json) };
+  }
+}
+
+function mergeChoice(acc: ChoiceAcc, choice: Json): void {
+  const delta = asObject(choice.delta);
+  if (delta !== undefined) {
+    if (typeof delta.role === 'string') acc.role = delta.role;
+    if (delta.content !== undefined && delta.content !== null) mergeContent(acc, delta.content);
+    const calls = delta.toolCalls ?? delta.tool_calls;
+    if (Array.isArray(calls)) mergeToolCalls(acc, calls);
+    for (const key of Object.keys(delta)) {
+      if (!DELTA_KEYS.has(key) && delta[key] !== undefined && delta[key] !== null) acc.extras[key] = delta[key];
+    }
+  }
+  const reason = choice.finishReason ?? choice.finish_reason;
+  if (reason !== undefined && reason !== null) acc.finishReason = reason;
+}
+
+function addChunk(state: MistralStreamState, item: unknown): void {
+  const chunk = completionChunkOf(item);
+  if (chunk === undefined) return;
+  for (const key of Object.keys(chunk)) {
+    if (TOP_KEYS.has(key)) continue;
+    const value = chunk[key];
+    if (value !== undefined && value !== null && value !== '') state.top[key] = value;
+    else if (!(key in state.top)) state.top[key] = value;
+  }
+  if (chunk.usage !== undefined && chunk.usage !== null) state.usage = chunk.usage;
+  const choices = chunk.choices;
+  if (!Array.isArray(choices)) return;
+  for (const item of choices) {
+    const choice = asObject(item);
+    if (choice === undefined) continue;
+    const index = typeof choice.index === 'number' ? choice.index : 0;
+    mergeChoice((state.choices[index] ??= newChoice(index)), choice);
+  }
+}
+
+function finishToolCall(acc: ToolCallAcc): Json {
+  const fn: Json = { ...acc.fn, arguments: acc.argsObject ?? acc.args.join('') };
+  return { ...acc.call, function: fn };
+}
+
+function finishChoice(acc: ChoiceAcc): Json {
+  let content: unknown = null;
+  if (acc.parts !== undefined) content = acc.parts;
+  else if (acc.sawContent) content = acc.text.join('');
+  const toolCalls = acc.toolCalls.map(finishToolCall);
+  const message: Json = { role: acc.role ?? 'assistant', content, toolCalls: toolCalls.length > 0 ? toolCalls : null, ...acc.extras };
+  return { index: acc.index, message, finishReason: acc.finishReason };
+}
+
+function finish(state: MistralStreamState): Json {
+  const out: Json = { ...state.top, object: 'chat.completion' };
+  if (state.usage !== undefined) out.usage = state.usage;
+  out.choices = state.choices.filter((choice) => choice !== undefined).map(finishChoice);
+  return out;
+}
+
+function deltaHasContent(delta: Json | undefined): boolean {
+  if (delta === undefined) return false;
+  const content = delta.content;
+  if (typeof content === 'string' && content !== '') return true;
+  if (Array.isArray(content) && content.length > 0) return true;
+  const calls = delta.toolCalls ?? delta.tool_calls;
+  return Array.isArray(calls) && calls.length > 0;
+}
+
+function isFirstToken(item: unknown): boolean {
+  const choices = completionChunkOf(item)?.choices;
+  if (!Array.isArray(choices)) return false;
+  for (const choice of choices) {
+    if (deltaHasContent(asObject(asObject(choice)?.delta))) return true;
+  }
+  return false;
+}
+
+/** `chat.stream`, `fim.stream`, `agents.stream` (SDK 1.x and 2.x). */
+export function mistralStreamReducer(): StreamReducer<MistralStreamState> {
+  return {
+    init: () => ({ top: {}, choices: [] }),
+    add: addChunk,
+    finish,
+    isFirstToken,
+  };
+}
