@@ -8,6 +8,7 @@ import { describeError, warnOnce } from '../log.js';
 import { state } from '../state.js';
 import { beginCall, enterCall } from '../trace/api.js';
 import { currentFrame } from '../trace/context.js';
+import type { IntegrationSettings } from '../types.js';
 import { observeResult } from './observe.js';
 import type { Destination, IntegrationDefinition, TargetDefinition } from './types.js';
 
@@ -74,16 +75,18 @@ export function tracedMethod(original: Method, ctx: WrapContext): Method {
   return traced;
 }
 
-function open(resource: unknown, args: unknown[], ctx: WrapContext, settings: { streamUsage?: boolean; opSettings?: object }) {
+function open(resource: unknown, args: unknown[], ctx: WrapContext, settings: IntegrationSettings) {
   const { integration, target } = ctx;
+  const opSettings = settings.opSettings;
   const inputs = target.inputs ? target.inputs(args) : bodyOf(args[0]);
   const destination: Destination = integration.destination(resource);
   const prepared = target.prepare?.(args, settings, destination);
   const call = beginCall({
-    opName: target.opName,
-    kind: target.kind,
+    // The user's op settings rename the op or change its kind, as they do for op().
+    opName: opSettings?.name ?? target.opName,
+    kind: opSettings?.kind ?? target.kind,
     inputs,
-    settings: state.settings!.integrations[integration.name].opSettings,
+    settings: opSettings,
     attributes: {
       integration: { name: integration.name, version: ctx.version },
       provider: destination.provider,

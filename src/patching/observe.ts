@@ -61,9 +61,16 @@ function observeStream(stream: object, o: Observation): boolean {
     isAbort: o.integration.isAbort ?? isAbortError,
     wasAborted: controller ? () => controller.signal?.aborted === true : undefined,
   });
-  if ((o.integration.streamShape ?? 'stainless') === 'stainless' && observeStainlessStream(stream, observer)) return true;
-  if (Symbol.asyncIterator in stream) return observeAsyncIterable(stream as AsyncIterable<unknown>, observer);
-  return false;
+  let observed = false;
+  if ((o.integration.streamShape ?? 'stainless') === 'stainless') observed = observeStainlessStream(stream, observer);
+  if (!observed && Symbol.asyncIterator in stream) observed = observeAsyncIterable(stream as AsyncIterable<unknown>, observer);
+  // An abort before anyone reads the stream ends no iteration, so nothing else would end the record.
+  const signal = controller?.signal;
+  if (observed && signal && typeof signal.addEventListener === 'function') {
+    if (signal.aborted) observer.aborted();
+    else signal.addEventListener('abort', () => observer.aborted(), { once: true });
+  }
+  return observed;
 }
 
 interface StainlessPromise {

@@ -23,7 +23,9 @@ export interface StreamObserverOptions {
 export class StreamObserver {
   private state: unknown;
   private broken = false;
+  private filterBroken = false;
   private sawFirstToken = false;
+  private reading = false;
 
   constructor(private readonly options: StreamObserverOptions) {
     const reducer = options.reducer;
@@ -32,7 +34,7 @@ export class StreamObserver {
 
   /** Returns true when the chunk must be hidden from the application. */
   chunk(chunk: unknown): boolean {
-    const { reducer, call, hideChunk } = this.options;
+    const { reducer, call } = this.options;
     if (reducer && !this.broken) {
       try {
         reducer.add(this.state, chunk);
@@ -46,7 +48,34 @@ export class StreamObserver {
         this.fault(error);
       }
     }
-    return hideChunk !== undefined && hideChunk(chunk);
+    return this.hides(chunk);
+  }
+
+  /** A failing filter shows every chunk from then on: the app must never get an error of ours. */
+  private hides(chunk: unknown): boolean {
+    const hideChunk = this.options.hideChunk;
+    if (hideChunk === undefined || this.filterBroken) return false;
+    try {
+      return hideChunk(chunk);
+    } catch (error) {
+      this.filterBroken = true;
+      warnOnce(`hide:${this.options.opName}`, `could not filter the chunks of ${this.options.opName}; the app sees them unfiltered: ${describeError(error)}`);
+      return false;
+    }
+  }
+
+  /** Called when the app first asks for a chunk: from then on the iteration ends the record. */
+  started(): void {
+    this.reading = true;
+  }
+
+  /**
+   * The request's controller was aborted. Once the app reads, the stream ends on its own
+   * (done, or the failure whose cleanup aborted) with every chunk the app got, buffered ones
+   * included. A stream nobody has read yet would never end: it is cancelled now.
+   */
+  aborted(): void {
+    if (!this.reading) this.cancel();
   }
 
   end(): void {
@@ -120,6 +149,7 @@ export function observeIterator(source: AsyncIterator<unknown>, observer: Stream
     async next(...args: [] | [unknown]) {
       for (;;) {
         let result: IteratorResult<unknown>;
+        observer.started();
         try {
           result = await source.next(...args);
         } catch (error) {

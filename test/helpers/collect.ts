@@ -26,19 +26,29 @@ export interface Traced {
   one(opName: string): Promise<Call>;
 }
 
+export interface TracedOptions extends InitOptions {
+  /**
+   * TRACEWIRE_* variables set for this init() only: they are applied after the previous
+   * test's variables are cleared, so an env-driven setting is what init() actually reads.
+   */
+  env?: Record<string, string>;
+}
+
 export function clearTracewireEnv(): void {
   for (const key of Object.keys(process.env)) {
     if (key.startsWith('TRACEWIRE_')) delete process.env[key];
   }
 }
 
-export function traced(options: InitOptions = {}): Traced {
+export function traced(options: TracedOptions = {}): Traced {
+  const { env, ...initOptions } = options;
   clearTracewireEnv();
+  Object.assign(process.env, env);
   resetWarnings();
   const warnings: string[] = [];
   setLogSink((_level, message) => warnings.push(message));
   const exporter = new CollectingExporter();
-  init({ exporters: [exporter], implicitlyPatchIntegrations: false, ...options });
+  init({ exporters: [exporter], implicitlyPatchIntegrations: false, ...initOptions });
   const calls = async () => {
     await flush();
     return exporter.calls;

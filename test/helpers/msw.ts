@@ -2,15 +2,30 @@
  * One msw server per test file. msw replaces globalThis.fetch, and the SDKs capture fetch
  * when a client is built: build clients inside tests, after listen().
  */
-import { setupServer } from 'msw/node';
+import { setupServer, type SetupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export function useMswServer() {
   const server = setupServer();
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-  afterEach(() => server.resetHandlers());
+  afterEach(() => {
+    server.resetHandlers();
+    server.events.removeAllListeners();
+  });
   afterAll(() => server.close());
   return server;
+}
+
+/**
+ * The JSON bodies the server received, in order: proof of what went on the wire (read from
+ * clones, so handlers still get the original). Non-JSON bodies read as undefined.
+ */
+export function receivedBodies(server: SetupServer): () => Promise<unknown[]> {
+  const bodies: Promise<unknown>[] = [];
+  server.events.on('request:start', ({ request }) => {
+    bodies.push(request.clone().json().catch(() => undefined));
+  });
+  return () => Promise.all(bodies);
 }
 
 /** Fails the current test file on any unhandled rejection, which tracewire must never introduce. */

@@ -45,3 +45,9 @@ export function sseJson(text: string): unknown[] {
     .filter((e) => e.data !== '[DONE]')
     .map((e) => JSON.parse(e.data) as unknown);
 }
+
+/** An SSE body carrying `payloads` as OpenAI sends them, ending with `[DONE]` unless told otherwise. */
+export function sseText(payloads: readonly unknown[], done = true): string {
+  const events = payloads.map((payload) => `data: ${JSON.stringify(payload)}\n\n`);
+  return events.join('') + (done ? 'data: [DONE]\n\n' : '');
+}

@@ -42,6 +42,8 @@ export interface ServeOptions {
   chunkSize?: number;
   /** Pause between pieces in ms, to let tests break or abort mid-stream (default 0: next turn of the event loop). */
   delayMs?: number;
+  /** The request's signal: aborting it errors the body with its reason, as Node's fetch does. */
+  signal?: AbortSignal;
 }
 
 const WIRE_DIR = fileURLToPath(new URL('../fixtures/wire/', import.meta.url));
@@ -69,14 +71,26 @@ export function streamBody(text: string, options: ServeOptions = {}): ReadableSt
   const size = options.chunkSize ?? 64;
   const delay = options.delayMs ?? 0;
   const encoder = new TextEncoder();
+  const signal = options.signal;
   let offset = 0;
   return new ReadableStream<Uint8Array>({
+    start(controller) {
+      signal?.addEventListener('abort', () => {
+        try {
+          controller.error(signal.reason);
+        } catch {
+          // the body was already closed or cancelled: nothing left to abort
+        }
+      }, { once: true });
+    },
     async pull(controller) {
+      if (signal?.aborted) return;
       if (offset >= text.length) {
         controller.close();
         return;
       }
       await new Promise((resolve) => (delay > 0 ? setTimeout(resolve, delay) : setImmediate(resolve)));
+      if (signal?.aborted) return;
       controller.enqueue(encoder.encode(text.slice(offset, offset + size)));
       offset += size;
     },
@@ -100,4 +114,37 @@ export function fixtureHandlers(fixture: WireFixture, options: ServeOptions = {}
     const handler = METHODS[method] ?? http.post;
     return handler(urlPattern(exchange.request.url), () => toResponse(exchange.response, options), { once: true });
   });
+}
+
+function urlOf(input: string | URL | Request): string {
+  if (typeof input === 'string') return input;
+  return input instanceof URL ? input.href : input.url;
+}
+
+/**
+ * A `fetch` serving the recorded exchanges (in order, by URL) without msw, for tests that leave
+ * a stream early. msw keeps an unread clone of every mocked body, so cancelling the app's copy
+ * (what `break` does) never settles, and its bodies ignore the request's abort; this one
+ * behaves like Node's fetch on both counts.
+ */
+export function fixtureFetch(fixture: WireFixture, options: ServeOptions = {}): typeof fetch {
+  const pending = [...fixture.exchanges];
+  return async (input, init) => {
+    const url = urlOf(input).split('?')[0]!;
+    const at = pending.findIndex((exchange) => urlPattern(exchange.request.url).test(url));
+    if (at < 0) throw new TypeError(`fixtureFetch: no recorded exchange left for ${url}`);
+    const [exchange] = pending.splice(at, 1);
+    init?.signal?.throwIfAborted();
+    return toResponse(exchange!.response, { ...options, signal: init?.signal ?? undefined });
+  };
+}
+
+/** The recorded request body of one exchange, typed as the SDK parameter the test passes it as. */
+export function requestBody<T>(fixture: WireFixture, exchange = 0): T {
+  return fixture.exchanges[exchange]!.request.body as T;
+}
+
+/** The recorded (non-streamed) response body of one exchange. */
+export function responseBody<T = Record<string, any>>(fixture: WireFixture, exchange = 0): T {
+  return fixture.exchanges[exchange]!.response.body as T;
 }
