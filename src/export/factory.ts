@@ -1,10 +1,11 @@
 /** Exporter specs from settings (names or objects) become exporter instances. */
-import { warn, warnOnce } from '../log.js';
+import { warn } from '../log.js';
 import type { ResolvedSettings } from '../settings.js';
 import type { Exporter } from '../types.js';
 import { ConsoleExporter } from './console.js';
 import { LocalExporter } from './local.js';
 import { MemoryExporter } from './memory.js';
+import { OtlpExporter } from './otlp.js';
 
 export function createExporters(settings: ResolvedSettings): Exporter[] {
   const exporters: Exporter[] = [];
@@ -24,7 +25,7 @@ export function createExporters(settings: ResolvedSettings): Exporter[] {
         exporters.push(new ConsoleExporter());
         break;
       case 'otlp':
-        warnOnce('otlp-missing', 'the "otlp" exporter is not available in this version of tracewire yet; calls are not sent over OTLP.');
+        exporters.push(new OtlpExporter({ ...settings.otlp, serviceName: settings.project }));
         break;
       case 'none':
         break;

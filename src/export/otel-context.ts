@@ -1,0 +1,67 @@
+/**
+ * The OpenTelemetry span active around a call, if the application uses OpenTelemetry (SPEC §7:
+ * "the exported span is its child"). `@opentelemetry/api` is not a dependency of tracewire:
+ * an application that does not use OpenTelemetry must not pay for it, install it, or load it.
+ *
+ * Every copy of `@opentelemetry/api` 1.x keeps what the application registered (context
+ * manager, tracer provider, ...) in one object on `globalThis` under
+ * `Symbol.for('opentelemetry.js.api.1')`, and every copy keeps the active span in the context
+ * under `Symbol.for('OpenTelemetry Context Key SPAN')`. Reading those directly is what the API
+ * does itself, so we see the same span whichever copy the application registered with (ESM or
+ * CJS build, nested versions, a bundled copy that `require` could not find).
+ *
+ * The application's own module is deliberately not loaded: with no context manager registered,
+ * the API's no-op manager never has an active span, so the module can see nothing the global
+ * does not; and loading it on the first root call cost ~12 ms (a failed resolution, ~1 ms, in
+ * apps without it). This runs when every root call starts: a few property reads, no cache to go
+ * stale when the application registers OpenTelemetry after tracewire.
+ */
+export interface OtelSpanContext {
+  /** 32 lower-case hex digits. */
+  traceId: string;
+  /** 16 lower-case hex digits. */
+  spanId: string;
+}
+
+const GLOBAL_KEY = Symbol.for('opentelemetry.js.api.1');
+const SPAN_KEY = Symbol.for('OpenTelemetry Context Key SPAN');
+const TRACE_ID = /^[0-9a-f]{32}$/i;
+const SPAN_ID = /^[0-9a-f]{16}$/i;
+// The API's "invalid" ids (a NonRecordingSpan with no parent carries them): no parent at all.
+const INVALID_TRACE_ID = '0'.repeat(32);
+const INVALID_SPAN_ID = '0'.repeat(16);
+
+interface ContextLike {
+  getValue(key: symbol): unknown;
+}
+interface SpanLike {
+  spanContext(): { traceId?: unknown; spanId?: unknown } | undefined;
+}
+interface Registry {
+  context?: { active?(): ContextLike | undefined };
+}
+
+const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
+
+/** The span context of the OpenTelemetry span active now, or undefined. Never throws. */
+export function activeOtelSpanContext(): OtelSpanContext | undefined {
+  try {
+    // No registered context manager means the API's no-op one: nothing is ever active.
+    const active = holder[GLOBAL_KEY]?.context?.active?.();
+    return active ? spanContextOf(active.getValue(SPAN_KEY)) : undefined;
+  } catch {
+    // A misbehaving context manager or span must not break the traced call: no parent then.
+    return undefined;
+  }
+}
+
+function spanContextOf(span: unknown): OtelSpanContext | undefined {
+  if (span === undefined || span === null || typeof (span as SpanLike).spanContext !== 'function') return undefined;
+  const sc = (span as SpanLike).spanContext();
+  const traceId = sc?.traceId;
+  const spanId = sc?.spanId;
+  if (typeof traceId !== 'string' || typeof spanId !== 'string') return undefined;
+  if (!TRACE_ID.test(traceId) || !SPAN_ID.test(spanId)) return undefined;
+  const ids = { traceId: traceId.toLowerCase(), spanId: spanId.toLowerCase() };
+  return ids.traceId === INVALID_TRACE_ID || ids.spanId === INVALID_SPAN_ID ? undefined : ids;
+}
