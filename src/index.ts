@@ -5,6 +5,7 @@ export { getCurrentCall, withAttributes, withTracingDisabled } from './trace/api
 export { wrapAnthropic, wrapOpenAI } from './wrappers.js';
 export { MemoryExporter } from './export/memory.js';
 export { ConsoleExporter } from './export/console.js';
+export { OtlpExporter } from './export/otlp.js';
 export { formatTrace } from './cli/format.js';
 export {
   redactEmails,

@@ -1,4 +1,5 @@
 /** Starting calls and shaping the context: used by op() and by the patching engine alike. */
+import { activeOtelSpanContext } from '../export/otel-context.js';
 import { state } from '../state.js';
 import type { CallHandle } from '../types.js';
 import { LiveCall, type CallSpec } from './call.js';
@@ -17,7 +18,16 @@ export function beginCall(spec: CallSpec, frame: Frame | undefined = currentFram
   let attributes: Record<string, unknown>;
   if (contextAttrs === undefined && spec.attributes === undefined) attributes = globalAttrs;
   else attributes = { ...globalAttrs, ...contextAttrs, ...spec.attributes };
-  return new LiveCall(spec, frame?.call, attributes);
+  const parent = frame?.call;
+  // A trace begun inside an OpenTelemetry span is exported as that span's child. Only roots
+  // look it up; descendants carry the OTel trace id themselves, because they usually end
+  // (and are exported) before their root.
+  const otel = parent === undefined ? activeOtelSpanContext() : undefined;
+  const otelTraceId = otel?.traceId ?? parent?.otelTraceId;
+  if (otelTraceId !== undefined) attributes = { ...attributes, ...(otel ? { otelParent: otel } : { otelTraceId }) };
+  const call = new LiveCall(spec, parent, attributes);
+  call.otelTraceId = otelTraceId;
+  return call;
 }
 
 export function enterCall<R>(call: LiveCall, frame: Frame | undefined, fn: () => R): R {

@@ -39,6 +39,8 @@ export class LiveCall implements CallHandle {
   private ownUsage: Map<string, Usage> | undefined;
   /** Set while the call sits in the export queue, so a re-export is not queued twice. */
   queued = false;
+  /** The OpenTelemetry trace this call's trace joined (SPEC §7); set by beginCall, inherited by children. */
+  otelTraceId: string | undefined = undefined;
 
   constructor(
     readonly spec: CallSpec,
