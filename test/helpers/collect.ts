@@ -1,4 +1,5 @@
 /** Test helpers: init tracewire with an in-memory exporter and read back what it recorded. */
+import { beforeEach } from 'vitest';
 import { flush, init } from '../../src/index.js';
 import { resetWarnings, setLogSink } from '../../src/log.js';
 import type { Call, Exporter, InitOptions } from '../../src/types.js';
@@ -62,5 +63,30 @@ export function traced(options: TracedOptions = {}): Traced {
       if (matching.length !== 1) throw new Error(`expected one call named ${opName}, found ${matching.length}`);
       return matching[0]!;
     },
+  };
+}
+
+/**
+ * A fresh tracewire per test, through a stable handle: test files write
+ * `const t = tracedPerTest({ ... })` and use `t` in every test.
+ */
+export function tracedPerTest(options: TracedOptions = {}): Traced {
+  let current: Traced | undefined;
+  beforeEach(() => {
+    current = traced(options);
+  });
+  const now = () => {
+    if (!current) throw new Error('tracedPerTest: used outside a test');
+    return current;
+  };
+  return {
+    get exporter() {
+      return now().exporter;
+    },
+    get warnings() {
+      return now().warnings;
+    },
+    calls: () => now().calls(),
+    one: (opName: string) => now().one(opName),
   };
 }

@@ -1,6 +1,6 @@
 import Anthropic, { APIUserAbortError } from '@anthropic-ai/sdk';
 import { http, HttpResponse } from 'msw';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withTracingDisabled } from '../../src/index.js';
 import type { Call } from '../../src/types.js';
 import {
@@ -16,7 +16,7 @@ import {
   type AnthropicEvent,
   type MessageJson,
 } from '../helpers/anthropic.js';
-import { traced, type Traced } from '../helpers/collect.js';
+import { tracedPerTest } from '../helpers/collect.js';
 import { failingBody, failOnUnhandledRejection, useMswServer } from '../helpers/msw.js';
 import { loadFixture } from '../helpers/wire.js';
 
@@ -25,10 +25,7 @@ failOnUnhandledRejection();
 
 const CREATE = 'anthropic.messages.create';
 
-let t: Traced;
-beforeEach(() => {
-  t = traced({ implicitlyPatchIntegrations: true });
-});
+const t = tracedPerTest({ implicitlyPatchIntegrations: true });
 
 /**
  * js-messages-stream, served in small pieces slowly enough to abort between events (the body

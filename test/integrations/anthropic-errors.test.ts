@@ -1,9 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withTracingDisabled } from '../../src/index.js';
 import type { Call } from '../../src/types.js';
 import { anthropicClient, anthropicSse, jsonAnswer, requestOf, sseStreamHandler, type AnthropicEvent, type MessageJson } from '../helpers/anthropic.js';
-import { traced, type Traced } from '../helpers/collect.js';
+import { tracedPerTest } from '../helpers/collect.js';
 import { failOnUnhandledRejection, useMswServer } from '../helpers/msw.js';
 import { fixtureHandlers, loadFixture } from '../helpers/wire.js';
 
@@ -12,10 +12,7 @@ failOnUnhandledRejection();
 
 const CREATE = 'anthropic.messages.create';
 
-let t: Traced;
-beforeEach(() => {
-  t = traced({ implicitlyPatchIntegrations: true });
-});
+const t = tracedPerTest({ implicitlyPatchIntegrations: true });
 
 /** Runs `call` untraced then traced (each with a fresh client) and returns both rejections. */
 async function bothErrors(call: (client: Anthropic) => Promise<unknown>): Promise<[Error, Error]> {

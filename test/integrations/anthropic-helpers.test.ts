@@ -1,8 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Usage } from '../../src/types.js';
 import { anthropicClient, drain, recordedEvents, requestOf, sseStreamHandler, withoutParsedOutput, type MessageJson } from '../helpers/anthropic.js';
-import { traced, type Traced } from '../helpers/collect.js';
+import { tracedPerTest } from '../helpers/collect.js';
 import { failOnUnhandledRejection, useMswServer } from '../helpers/msw.js';
 import { fixtureHandlers, loadFixture } from '../helpers/wire.js';
 
@@ -12,10 +12,7 @@ failOnUnhandledRejection();
 const CREATE = 'anthropic.messages.create';
 const BETA_CREATE = 'anthropic.beta.messages.create';
 
-let t: Traced;
-beforeEach(() => {
-  t = traced({ implicitlyPatchIntegrations: true });
-});
+const t = tracedPerTest({ implicitlyPatchIntegrations: true });
 
 const byStart = <T extends { startedAt: string }>(calls: T[]) => [...calls].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 

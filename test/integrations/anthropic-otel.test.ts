@@ -9,9 +9,9 @@
  * SimpleSpanProcessor) is not, so they are `it.todo` until it is added as a devDependency.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { anthropicClient, drain, recordedEvents, requestOf, responseOf } from '../helpers/anthropic.js';
-import { traced, type Traced } from '../helpers/collect.js';
+import { tracedPerTest } from '../helpers/collect.js';
 import { failOnUnhandledRejection, useMswServer } from '../helpers/msw.js';
 import { fixtureHandlers, loadFixture } from '../helpers/wire.js';
 
@@ -20,10 +20,7 @@ failOnUnhandledRejection();
 
 const CREATE = 'anthropic.messages.create';
 
-let t: Traced;
-beforeEach(() => {
-  t = traced({ implicitlyPatchIntegrations: true });
-});
+const t = tracedPerTest({ implicitlyPatchIntegrations: true });
 
 describe('the SDK tracing on (its default) or off changes nothing for the app or the record', () => {
   it.each([

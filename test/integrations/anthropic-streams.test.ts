@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { Stream } from '@anthropic-ai/sdk/core/streaming';
 import type { MessageStream } from '@anthropic-ai/sdk/lib/MessageStream';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withTracingDisabled } from '../../src/index.js';
 import type { Call } from '../../src/types.js';
 import {
@@ -15,7 +15,7 @@ import {
   withoutParsedOutput,
   type MessageJson,
 } from '../helpers/anthropic.js';
-import { traced, type Traced } from '../helpers/collect.js';
+import { tracedPerTest } from '../helpers/collect.js';
 import { failOnUnhandledRejection, useMswServer } from '../helpers/msw.js';
 import { fixtureHandlers, loadFixture, type WireFixture } from '../helpers/wire.js';
 
@@ -24,10 +24,7 @@ failOnUnhandledRejection();
 
 const CREATE = 'anthropic.messages.create';
 
-let t: Traced;
-beforeEach(() => {
-  t = traced({ implicitlyPatchIntegrations: true });
-});
+const t = tracedPerTest({ implicitlyPatchIntegrations: true });
 
 function expectStreamTiming(call: Call) {
   expect(call.summary.timeToFirstTokenMs).toEqual(expect.any(Number));

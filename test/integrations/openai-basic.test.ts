@@ -1,8 +1,8 @@
 import { http, HttpResponse } from 'msw';
 import OpenAI, { APIPromise } from 'openai';
-import { beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { wrapOpenAI } from '../../src/index.js';
-import { traced, type Traced } from '../helpers/collect.js';
+import { tracedPerTest } from '../helpers/collect.js';
 import { failOnUnhandledRejection, useMswServer } from '../helpers/msw.js';
 import { openaiClient, TEST_KEY } from '../helpers/openai.js';
 import { fixtureHandlers, loadFixture } from '../helpers/wire.js';
@@ -10,10 +10,7 @@ import { fixtureHandlers, loadFixture } from '../helpers/wire.js';
 const server = useMswServer();
 failOnUnhandledRejection();
 
-let t: Traced;
-beforeEach(() => {
-  t = traced({ implicitlyPatchIntegrations: true });
-});
+const t = tracedPerTest({ implicitlyPatchIntegrations: true });
 
 describe('openai chat.completions.create, not streamed', () => {
   it('records the request body, the response, usage keyed by the reported model, and integration facts', async () => {

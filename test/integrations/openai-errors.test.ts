@@ -7,9 +7,9 @@ import OpenAI, {
   InternalServerError,
   RateLimitError,
 } from 'openai';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withTracingDisabled } from '../../src/index.js';
-import { traced, type Traced } from '../helpers/collect.js';
+import { tracedPerTest } from '../helpers/collect.js';
 import { failOnUnhandledRejection, useMswServer } from '../helpers/msw.js';
 import { CHAT, openaiClient } from '../helpers/openai.js';
 import { fixtureHandlers, loadFixture, type WireFixture } from '../helpers/wire.js';
@@ -19,10 +19,7 @@ failOnUnhandledRejection();
 
 const BODY: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] };
 
-let t: Traced;
-beforeEach(() => {
-  t = traced({ implicitlyPatchIntegrations: true });
-});
+const t = tracedPerTest({ implicitlyPatchIntegrations: true });
 
 /** An error response in OpenAI's own format, served once per call (traced run, untraced run). */
 function openaiError(status: number, error: { message: string; type: string; code: string | null }): WireFixture {

@@ -1,8 +1,8 @@
 import { http, HttpResponse } from 'msw';
 import OpenAI from 'openai';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Call, CallKind } from '../../src/types.js';
-import { traced, type Traced } from '../helpers/collect.js';
+import { tracedPerTest } from '../helpers/collect.js';
 import { failOnUnhandledRejection, useMswServer } from '../helpers/msw.js';
 import { CHAT, openaiClient, recordedChunks } from '../helpers/openai.js';
 import { fixtureHandlers, loadFixture, requestBody, responseBody, type WireFixture } from '../helpers/wire.js';
@@ -12,10 +12,7 @@ failOnUnhandledRejection();
 
 const RESPONSES = 'openai.responses.create';
 
-let t: Traced;
-beforeEach(() => {
-  t = traced({ implicitlyPatchIntegrations: true });
-});
+const t = tracedPerTest({ implicitlyPatchIntegrations: true });
 
 /** Serves every exchange of the fixture once and counts the HTTP requests msw actually answered. */
 function serve(...fixtures: WireFixture[]): () => number {

@@ -1,9 +1,9 @@
 import { http, HttpResponse } from 'msw';
 import type OpenAI from 'openai';
 import { APIUserAbortError } from 'openai';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withTracingDisabled } from '../../src/index.js';
-import { traced, type Traced } from '../helpers/collect.js';
+import { tracedPerTest } from '../helpers/collect.js';
 import { failingBody, failOnUnhandledRejection, useMswServer } from '../helpers/msw.js';
 import { drain, joinedText, openaiClient } from '../helpers/openai.js';
 import { CHAT, earlyExitClient, recordedText, serveChatStream } from '../helpers/openai-stream.js';
@@ -12,10 +12,7 @@ import { requestBody } from '../helpers/wire.js';
 const server = useMswServer();
 failOnUnhandledRejection();
 
-let t: Traced;
-beforeEach(() => {
-  t = traced({ implicitlyPatchIntegrations: true });
-});
+const t = tracedPerTest({ implicitlyPatchIntegrations: true });
 
 /** Reads a chat stream and aborts the request's own AbortSignal after `n` chunks. */
 async function readAndAbortSignal(n: number) {
