@@ -34,11 +34,14 @@ export function createPricer(custom: CustomPrices, options: PricerOptions = {}):
       return undefined;
     }
     if (cost) return cost;
-    warnOnce(`cost:unknown:${query.model}`,
-      `no price known for model ${query.model} (${describeProvider(query.provider)}): calls using it have no cost. ` +
-      `Add one with tracewire.addCost({ model: ${JSON.stringify(query.model)}, ` +
-      (query.provider !== undefined ? `provider: ${JSON.stringify(query.provider)}, ` : '') +
-      'inputTokenCost, outputTokenCost }) (USD per token)');
+    const unknown = `no price known for model ${query.model} (${describeProvider(query.provider)}): calls using it have no cost`;
+    // addCost prices tokens; advice to use it only helps where the usage is in tokens.
+    const tokens = query.usage.inputTokens !== undefined || query.usage.outputTokens !== undefined;
+    warnOnce(`cost:unknown:${query.model}`, tokens
+      ? `${unknown}. Add one with tracewire.addCost({ model: ${JSON.stringify(query.model)}, ` +
+        (query.provider !== undefined ? `provider: ${JSON.stringify(query.provider)}, ` : '') +
+        'inputTokenCost, outputTokenCost }) (USD per token)'
+      : `${unknown}.`);
     return undefined;
   };
 }
