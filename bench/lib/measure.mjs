@@ -1,0 +1,97 @@
+/**
+ * Timing helpers shared by the bench cases: wall and CPU clocks, medians, and A/B rounds
+ * that alternate the order of the variants so that drift (JIT, GC, thermal) hits both alike.
+ */
+import { cpuUsage, hrtime } from 'node:process';
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Linear-interpolated quantile, q in [0, 1]. */
+export function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  return sorted[low] + (sorted[Math.min(low + 1, sorted.length - 1)] - sorted[low]) * (at - low);
+}
+
+/** Wall and CPU (user + system) nanoseconds spent in `fn` (awaited). */
+export async function clock(fn) {
+  const cpu0 = cpuUsage();
+  const wall0 = hrtime.bigint();
+  await fn();
+  const wallNs = Number(hrtime.bigint() - wall0);
+  const cpu = cpuUsage(cpu0);
+  return { wallNs, cpuNs: (cpu.user + cpu.system) * 1000 };
+}
+
+/** Same as clock() for synchronous work, without an await in the way. */
+export function clockSync(fn) {
+  const cpu0 = cpuUsage();
+  const wall0 = hrtime.bigint();
+  fn();
+  const wallNs = Number(hrtime.bigint() - wall0);
+  const cpu = cpuUsage(cpu0);
+  return { wallNs, cpuNs: (cpu.user + cpu.system) * 1000 };
+}
+
+/** Lets timers (the export queue's batch timer among them) run. */
+export const yieldToTimers = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Two full collections when the process runs with --expose-gc (the second catches finalizers'
+ * leftovers). For memory readings only: a forced full GC between timed rounds makes the
+ * following rounds several times slower (V8 resets its young generation and code state), so
+ * timed rounds let garbage be collected as it normally is, and alternation spreads it out.
+ */
+export function collectGarbage() {
+  globalThis.gc?.();
+  globalThis.gc?.();
+}
+
+/**
+ * Runs `warmup` unmeasured rounds then `rounds` measured ones of every variant. Each variant
+ * is `async () => sample` for one round of `units` operations, a sample being numeric
+ * nanosecond metrics (e.g. { wallNs, cpuNs }). The order of the variants alternates every
+ * round. Returns, per variant and metric, the median per unit and, for every variant but
+ * the first (the baseline), the median of the per-round paired differences (`added...`)
+ * and their quartiles (the noise: a difference whose quartiles straddle 0 is not measurable).
+ */
+export async function abRounds({ variants, rounds, warmup, units, settle }) {
+  const names = Object.keys(variants);
+  const samples = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = -warmup; round < rounds; round++) {
+    const order = round % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) {
+      if (settle) await settle();
+      const sample = await variants[name]();
+      if (round >= 0) samples[name].push(sample);
+    }
+  }
+  const baseline = samples[names[0]];
+  const result = {};
+  for (const name of names) {
+    const entry = { rounds: samples[name].length };
+    for (const metric of Object.keys(samples[name][0])) {
+      const perUnit = samples[name].map((s) => s[metric] / units);
+      entry[metric] = median(perUnit);
+      if (name !== names[0]) {
+        const diffs = perUnit.map((v, i) => v - baseline[i][metric] / units);
+        const key = `added${metric[0].toUpperCase()}${metric.slice(1)}`;
+        entry[key] = median(diffs);
+        entry[`${key}Quartiles`] = [quantile(diffs, 0.25), quantile(diffs, 0.75)];
+      }
+    }
+    result[name] = entry;
+  }
+  return result;
+}
+
+/** Round numbers for the report: ns to 1 decimal below 100, whole above. */
+export function roundNs(value) {
+  if (value === undefined || Number.isNaN(value)) return value;
+  return Math.abs(value) < 100 ? Math.round(value * 10) / 10 : Math.round(value);
+}

@@ -1,0 +1,113 @@
+/**
+ * Turns each case's raw result into a table on stdout, a section of results.json and the
+ * SPEC §9 targets it speaks to. Units in results.json are in the key names.
+ */
+import { num, printTable, signed, spread, target } from './report.mjs';
+
+const STORE_TARGET = 20_000;
+
+
+export function summarizeOps(nullRun, localRun, disabledRun) {
+  const data = {};
+  const rows = [];
+  for (const kind of ['sync', 'async']) {
+    data[kind] = {};
+    for (const [exporter, run] of [['null', nullRun], ['local', localRun], ['disabled', disabledRun]]) {
+      const { bare, traced } = run[kind];
+      data[kind][exporter] = {
+        bareNs: bare.hotNs,
+        tracedNs: traced.hotNs,
+        addedNs: traced.addedHotNs,
+        addedNsQuartiles: traced.addedHotNsQuartiles,
+        tracedWithExportNs: traced.totalNs,
+        addedWithExportNs: traced.addedTotalNs,
+        addedWithExportCpuNs: traced.addedTotalCpuNs,
+      };
+      rows.push([
+        `${kind} fn`, exporter === 'disabled' ? 'TRACEWIRE_DISABLED' : exporter,
+        num(bare.hotNs), num(traced.hotNs), signed(traced.addedHotNs), spread(traced.addedHotNsQuartiles, 1, 1),
+        signed(traced.addedTotalNs), signed(traced.addedTotalCpuNs),
+      ]);
+    }
+  }
+  printTable(
+    `1. op() overhead, ns per call (${nullRun.calls.toLocaleString('en-US')} calls x ${nullRun.rounds} rounds, medians; "+export" includes flush())`,
+    ['function', 'exporter', 'bare', 'op(fn)', 'added', 'added p25..p75', 'added +export', 'added +export CPU'],
+    rows,
+  );
+  return { data, targets: [] };
+}
+
+export function summarizeStore(run) {
+  const data = {
+    calls: run.calls,
+    stored: run.stored,
+    dropped: run.dropped,
+    inputBytes: run.payload.inputBytes,
+    outputBytes: run.payload.outputBytes,
+    endToEndMs: run.endToEndMs,
+    recordsPerSecond: run.recordsPerSecond,
+    storeWritesPerSecond: run.storeWritesPerSecond,
+    callPathNsPerCall: run.callPathNsPerCall,
+    pipelineNsPerRecord: run.pipelineNsPerRecord,
+    storeWriteNsPerRecord: run.storeWriteNsPerRecord,
+  };
+  printTable(
+    `4. local store, ${run.calls.toLocaleString('en-US')} op() calls of ~${run.payload.inputBytes} B in / ~${run.payload.outputBytes} B out, first call to flush()`,
+    ['measure', 'value'],
+    [
+      ['end to end, records/s', num(run.recordsPerSecond, 0)],
+      ['raw store write (local exporter), records/s', num(run.storeWritesPerSecond, 0)],
+      ['time per record: call path (app thread), µs', num(run.callPathNsPerCall / 1e3, 2)],
+      ['time per record: pipeline (privacy, records, idle), µs', num(run.pipelineNsPerRecord / 1e3, 2)],
+      ['time per record: SQLite write, µs', num(run.storeWriteNsPerRecord / 1e3, 2)],
+      ['stored / dropped', `${run.stored} / ${run.dropped}`],
+    ],
+  );
+  return {
+    data,
+    targets: [
+      target('store-rate', 'local store sustained records/s (end to end)', `>= ${STORE_TARGET.toLocaleString('en-US')}/s`,
+        `${num(run.recordsPerSecond, 0)}/s` + (run.stored === run.calls ? '' : `, but only ${run.stored} of ${run.calls} calls stored`),
+        run.recordsPerSecond >= STORE_TARGET && run.stored === run.calls),
+    ],
+  };
+}
+
+export function summarizeMemory(run) {
+  const queueMB = run.maxQueueBytes / 1024 / 1024;
+  const burstSamples = run.burst.samples;
+  const burstPlateauMB = burstSamples.at(-1).heapUsedMB - burstSamples[burstSamples.length / 2 - 1].heapUsedMB;
+  const data = {
+    calls: run.calls,
+    maxQueueMB: queueMB,
+    baselineHeapMB: run.baseline.heapUsedMB,
+    finalHeapMB: burstSamples.at(-1).heapUsedMB,
+    peakHeapGrowthMB: run.peakHeapGrowthMB,
+    rssGrowthMB: run.rssGrowthMB,
+    burstPlateauGrowthMB: burstPlateauMB,
+    dropped: run.dropped,
+    exportCalls: run.exportCalls,
+    steady: run.steady.samples,
+    burst: burstSamples,
+  };
+  const rows = [['start', '', num(run.baseline.heapUsedMB), num(run.baseline.rssMB), '', '']];
+  for (const [phase, samples] of [['steady', run.steady.samples], ['burst', burstSamples]]) {
+    for (const s of samples) {
+      rows.push([phase, s.afterCalls.toLocaleString('en-US'), num(s.heapUsedMB), num(s.rssMB), s.queued.toLocaleString('en-US'), s.dropped.toLocaleString('en-US')]);
+    }
+  }
+  printTable(
+    `5. memory, exporter that never resolves, ${run.calls.toLocaleString('en-US')} calls per phase (queue bound ${num(queueMB, 0)} MB; heap after full GC)`,
+    ['phase', 'calls', 'heapUsed MB', 'RSS MB', 'queued', 'dropped (total)'],
+    rows,
+  );
+  const pass = run.peakHeapGrowthMB <= queueMB && burstPlateauMB < 5 && run.dropped > 0;
+  return {
+    data,
+    targets: [
+      target('memory', 'heap growth with a hanging exporter (peak; growth over 2nd half of the burst)',
+        `<= queue bound (${num(queueMB, 0)} MB), flat`, `${num(run.peakHeapGrowthMB)} MB; ${signed(burstPlateauMB)} MB`, pass),
+    ],
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * The openai part of the report. What tracing adds is measured two ways and then combined:
+ * - in one process, bare client vs traced client, alternating rounds (what the traced call
+ *   itself costs);
+ * - across processes, untraced calls where tracewire is active vs where it never loaded
+ *   (what tracing costs every other promise in the process; invisible to the first way).
+ * Verdicts use CPU time: on a shared machine wall time also counts waiting for a core.
+ */
+import { median } from './measure.mjs';
+import { num, percent, printTable, signed, spread, target } from './report.mjs';
+
+const STREAM_TARGET_NS = 1_000;
+const CPU_TARGET_PERCENT = 5;
+/** Below this share of the bare figure a difference counts as noise even if it is consistent. */
+const NOISE_SHARE = 0.01;
+
+/** A difference is "within noise" when its quartiles straddle zero or it is under 1% of the bare figure. */
+function withinNoise(added, quartiles, bare) {
+  return (quartiles[0] <= 0 && quartiles[1] >= 0) || Math.abs(added) <= bare * NOISE_SHARE;
+}
+
+/** Per pair of processes (run back to back), tracing-on relative to clean; medians over the pairs. */
+function summarizeProcessTax(pairs) {
+  if (pairs.length === 0) return undefined;
+  const plainPercents = pairs.map(({ clean, tracingOn }) => (tracingOn.plainCpuNsPerCall / clean.plainCpuNsPerCall - 1) * 100);
+  const streamNs = pairs.map(({ clean, tracingOn }) => tracingOn.streamCpuNsPerChunk - clean.streamCpuNsPerChunk);
+  return {
+    pairs: pairs.length,
+    cleanPlainCpuUs: median(pairs.map((p) => p.clean.plainCpuNsPerCall)) / 1e3,
+    tracingOnPlainCpuUs: median(pairs.map((p) => p.tracingOn.plainCpuNsPerCall)) / 1e3,
+    plainCpuPercent: median(plainPercents),
+    plainCpuPercentRange: [Math.min(...plainPercents), Math.max(...plainPercents)],
+    cleanStreamCpuNsPerChunk: median(pairs.map((p) => p.clean.streamCpuNsPerChunk)),
+    tracingOnStreamCpuNsPerChunk: median(pairs.map((p) => p.tracingOn.streamCpuNsPerChunk)),
+    streamCpuNsPerChunk: median(streamNs),
+    streamCpuNsPerChunkRange: [Math.min(...streamNs), Math.max(...streamNs)],
+  };
+}
+
+export function summarizeOpenAI(traced, disabled, tax) {
+  const { plain, stream } = traced;
+  const chunks = stream.chunks;
+  const perChunk = (ns) => ns / chunks;
+  const inProcess = {
+    bareCpuUs: plain.bare.cpuNs / 1e3,
+    tracedCpuUs: plain.traced.cpuNs / 1e3,
+    bareWallUs: plain.bare.wallNs / 1e3,
+    tracedWallUs: plain.traced.wallNs / 1e3,
+    plainCpuPercent: (plain.traced.addedCpuNs / plain.bare.cpuNs) * 100,
+    plainCpuPercentQuartiles: plain.traced.addedCpuNsQuartiles.map((ns) => (ns / plain.bare.cpuNs) * 100),
+    plainWallPercent: (plain.traced.addedWallNs / plain.bare.wallNs) * 100,
+    bareStreamCpuNsPerChunk: perChunk(stream.bare.cpuNs),
+    tracedStreamCpuNsPerChunk: perChunk(stream.traced.cpuNs),
+    bareStreamWallNsPerChunk: perChunk(stream.bare.wallNs),
+    tracedStreamWallNsPerChunk: perChunk(stream.traced.wallNs),
+    streamCpuNsPerChunk: perChunk(stream.traced.addedCpuNs),
+    streamCpuNsPerChunkQuartiles: stream.traced.addedCpuNsQuartiles.map(perChunk),
+    streamWallNsPerChunk: perChunk(stream.traced.addedWallNs),
+    streamWallNsPerChunkQuartiles: stream.traced.addedWallNsQuartiles.map(perChunk),
+  };
+  const processTax = summarizeProcessTax(tax.pairs);
+  const total = {
+    plainCpuPercent: ((1 + inProcess.plainCpuPercent / 100) * (1 + (processTax?.plainCpuPercent ?? 0) / 100) - 1) * 100,
+    streamCpuNsPerChunk: inProcess.streamCpuNsPerChunk + (processTax?.streamCpuNsPerChunk ?? 0),
+    includesProcessTax: processTax !== undefined,
+  };
+  const d = {
+    plainCpuPercent: (disabled.plain.traced.addedCpuNs / disabled.plain.bare.cpuNs) * 100,
+    plainCpuPercentQuartiles: disabled.plain.traced.addedCpuNsQuartiles.map((ns) => (ns / disabled.plain.bare.cpuNs) * 100),
+    streamCpuNsPerChunk: perChunk(disabled.stream.traced.addedCpuNs),
+    streamCpuNsPerChunkQuartiles: disabled.stream.traced.addedCpuNsQuartiles.map(perChunk),
+    recorded: disabled.plain.recorded + disabled.stream.recorded,
+  };
+
+  printTable(
+    `2. openai chat.completions.create, in-memory fetch, per call (${plain.calls} calls x ${traced.rounds} rounds, calls + flush, medians)`,
+    ['measure', 'CPU µs', 'wall µs', 'added CPU', 'spread'],
+    [
+      ['bare client (same process as traced)', num(inProcess.bareCpuUs), num(inProcess.bareWallUs), '', ''],
+      ['traced client (wrapOpenAI)', num(inProcess.tracedCpuUs), num(inProcess.tracedWallUs), percent(inProcess.plainCpuPercent),
+        `p25..p75 ${spread(inProcess.plainCpuPercentQuartiles, 1, 1)}%`],
+      ...(processTax ? [
+        ['untraced calls, process never loaded tracewire', num(processTax.cleanPlainCpuUs), '', '', ''],
+        ['untraced calls, process with tracing on', num(processTax.tracingOnPlainCpuUs), '', percent(processTax.plainCpuPercent),
+          `${processTax.pairs} pairs ${spread(processTax.plainCpuPercentRange, 1, 1)}%`],
+      ] : []),
+      ['traced vs no tracewire at all (combined)', '', '', percent(total.plainCpuPercent), ''],
+      ['TRACEWIRE_DISABLED vs bare', '', '', percent(d.plainCpuPercent), `p25..p75 ${spread(d.plainCpuPercentQuartiles, 1, 1)}%`],
+    ],
+  );
+  printTable(
+    `3. openai streamed chat, ${chunks} chunks per stream, per chunk (${stream.streams} streams x ${traced.rounds} rounds, medians)`,
+    ['measure', 'CPU ns', 'wall ns', 'added CPU', 'added wall', 'spread (CPU)'],
+    [
+      ['bare client (same process as traced)', num(inProcess.bareStreamCpuNsPerChunk, 0), num(inProcess.bareStreamWallNsPerChunk, 0), '', '', ''],
+      ['traced client (wrapOpenAI)', num(inProcess.tracedStreamCpuNsPerChunk, 0), num(inProcess.tracedStreamWallNsPerChunk, 0),
+        signed(inProcess.streamCpuNsPerChunk, 0), signed(inProcess.streamWallNsPerChunk, 0),
+        `p25..p75 ${spread(inProcess.streamCpuNsPerChunkQuartiles)}`],
+      ...(processTax ? [
+        ['untraced stream, process never loaded tracewire', num(processTax.cleanStreamCpuNsPerChunk, 0), '', '', '', ''],
+        ['untraced stream, process with tracing on', num(processTax.tracingOnStreamCpuNsPerChunk, 0), '',
+          signed(processTax.streamCpuNsPerChunk, 0), '', `${processTax.pairs} pairs ${spread(processTax.streamCpuNsPerChunkRange)}`],
+      ] : []),
+      ['traced vs no tracewire at all (combined)', '', '', signed(total.streamCpuNsPerChunk, 0), '', ''],
+      ['TRACEWIRE_DISABLED vs bare', '', '', signed(d.streamCpuNsPerChunk, 0), '', `p25..p75 ${spread(d.streamCpuNsPerChunkQuartiles)}`],
+    ],
+  );
+  console.log(`   traced records: ${plain.recorded + stream.recorded} of ${traced.expectedRecords} expected; ` +
+    `stream output rebuilt: ${stream.outputRebuilt}; with TRACEWIRE_DISABLED: ${d.recorded} records`);
+
+  const disabledPass = d.recorded === 0 &&
+    withinNoise(disabled.plain.traced.addedCpuNs, disabled.plain.traced.addedCpuNsQuartiles, disabled.plain.bare.cpuNs) &&
+    withinNoise(disabled.stream.traced.addedCpuNs, disabled.stream.traced.addedCpuNsQuartiles, disabled.stream.bare.cpuNs);
+  const taxNote = (inside, outside, unit) => (processTax ? ` (in-process ${inside}${unit}, process-wide ${outside}${unit})` : ' (in-process only)');
+  return {
+    data: { inProcess, processTax, total, disabled: d, recorded: plain.recorded + stream.recorded, expectedRecords: traced.expectedRecords },
+    targets: [
+      target('plain-cpu', 'added CPU per non-streaming call', `<= ${CPU_TARGET_PERCENT}%`,
+        percent(total.plainCpuPercent) + taxNote(percent(inProcess.plainCpuPercent), percent(processTax?.plainCpuPercent ?? 0), ''),
+        total.plainCpuPercent <= CPU_TARGET_PERCENT),
+      target('stream-chunk', 'added CPU time per streamed chunk', `< ${STREAM_TARGET_NS} ns`,
+        `${signed(total.streamCpuNsPerChunk, 0)} ns` +
+          taxNote(signed(inProcess.streamCpuNsPerChunk, 0), signed(processTax?.streamCpuNsPerChunk ?? 0, 0), ' ns'),
+        total.streamCpuNsPerChunk < STREAM_TARGET_NS),
+      target('disabled', 'TRACEWIRE_DISABLED vs no tracing (openai, CPU)', 'within noise',
+        `${percent(d.plainCpuPercent)} per call, ${signed(d.streamCpuNsPerChunk, 0)} ns per chunk`, disabledPass),
+    ],
+  };
+}
