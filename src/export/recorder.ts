@@ -62,7 +62,9 @@ export class Recorder {
     call.queued = true;
     this.queue.push(call);
     this.queuedBytes += bytes;
-    if (this.queue.length >= BATCH_SIZE) this.schedule(0);
+    // A full batch is exported on the next turn; the timer is armed once, never pushed back,
+    // or a steady stream of calls would keep postponing the export until the queue overflows.
+    if (this.queue.length === BATCH_SIZE) this.schedule(0);
     else if (this.timer === undefined) this.schedule(BATCH_DELAY_MS);
   }
 

@@ -35,6 +35,22 @@ describe('the hot path only queues', () => {
   });
 });
 
+describe('a steady stream of calls', () => {
+  it('is exported while it runs: a full batch is not postponed by the calls that follow it', async () => {
+    const t = traced({ maxQueueBytes: 2_000_000 });
+    let exportedDuringLoop = 0;
+    for (let i = 0; i < 3000; i++) {
+      work(i);
+      // Yield the way an app handling requests does: timers and I/O may run in between.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (i === 2999) exportedDuringLoop = t.exporter.calls.length;
+    }
+    expect(exportedDuringLoop).toBeGreaterThanOrEqual(2048);
+    expect(state.recorder!.stats().dropped).toBe(0);
+    expect(await t.calls()).toHaveLength(3000);
+  });
+});
+
 describe('broken exporters never affect the application', () => {
   it('an exporter that throws: the app gets its result, others still receive, one warning', async () => {
     const good = new CollectingExporter();
