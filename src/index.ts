@@ -2,7 +2,7 @@
 export { init, flush, Tracewire } from './client.js';
 export { op, type Op, type Invoked } from './trace/op.js';
 export { getCurrentCall, withAttributes, withTracingDisabled } from './trace/api.js';
-export { wrapAnthropic, wrapOpenAI } from './wrappers.js';
+export { wrapAnthropic, wrapCohere, wrapMistral, wrapOpenAI } from './wrappers.js';
 export { MemoryExporter } from './export/memory.js';
 export { ConsoleExporter } from './export/console.js';
 export { OtlpExporter } from './export/otlp.js';

@@ -8,3 +8,11 @@ export function wrapOpenAI<T extends object>(client: T): T {
 export function wrapAnthropic<T extends object>(client: T): T {
   return wrapClient(client, 'anthropic', 'wrapAnthropic');
 }
+
+export function wrapCohere<T extends object>(client: T): T {
+  return wrapClient(client, 'cohere', 'wrapCohere');
+}
+
+export function wrapMistral<T extends object>(client: T): T {
+  return wrapClient(client, 'mistral', 'wrapMistral');
+}

@@ -19,28 +19,13 @@
  */
 import type { ModelUsage } from '../../src/patching/types.js';
 import type { Usage } from '../../src/types.js';
-
-type Json = Record<string, unknown>;
+import { asObject, count, nonEmptyText, pick, type Json } from './json.js';
 
 /** The usage key when neither the request nor the response names a model (v1 default model). */
 export const UNKNOWN_MODEL = 'unknown';
 
-function asObject(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function count(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
 function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function pick(object: Json | undefined, camel: string, snake: string): unknown {
-  if (object === undefined) return undefined;
-  const value = object[camel];
-  return value !== undefined ? value : object[snake];
+  return nonEmptyText(value) ? value : undefined;
 }
 
 /**

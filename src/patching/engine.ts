@@ -9,7 +9,8 @@ import { state } from '../state.js';
 import { beginCall, enterCall } from '../trace/api.js';
 import { currentFrame } from '../trace/context.js';
 import type { IntegrationSettings } from '../types.js';
-import { observeResult } from './observe.js';
+import { recordedError } from './errors.js';
+import { beforeCall, observeResult } from './observe.js';
 import type { Destination, IntegrationDefinition, TargetDefinition } from './types.js';
 
 const ORIGINAL = Symbol.for('tracewire.original');
@@ -22,6 +23,13 @@ type Method = (this: unknown, ...args: unknown[]) => unknown;
 
 export function originalOf(fn: unknown): Method | undefined {
   return typeof fn === 'function' ? (fn as unknown as Record<symbol, Method | undefined>)[ORIGINAL] : undefined;
+}
+
+/** Marks `wrapper` as tracewire's, over `original`: never wrapped twice, and it keeps the original's name and arity. */
+export function markWrapped(wrapper: Method, original: Method): void {
+  Object.defineProperty(wrapper, ORIGINAL, { value: original });
+  Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true });
+  Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
 }
 
 export interface WrapContext {
@@ -52,11 +60,12 @@ export function tracedMethod(original: Method, ctx: WrapContext): Method {
     const { call, callArgs, observation } = opened;
 
     let result: unknown;
+    beforeCall(observation);
     depth.value++;
     try {
       result = enterCall(call, frame, () => original.apply(this, callArgs));
     } catch (error) {
-      call.fail(error);
+      call.fail(recordedError(error));
       throw error;
     } finally {
       depth.value--;
@@ -69,9 +78,7 @@ export function tracedMethod(original: Method, ctx: WrapContext): Method {
     }
     return result;
   };
-  Object.defineProperty(traced, ORIGINAL, { value: original });
-  Object.defineProperty(traced, 'name', { value: original.name, configurable: true });
-  Object.defineProperty(traced, 'length', { value: original.length, configurable: true });
+  markWrapped(traced, original);
   return traced;
 }
 

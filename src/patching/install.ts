@@ -3,11 +3,14 @@
  * class prototypes) or to one client instance (explicit wrapping). Both install the same
  * wrapper from engine.ts; a method already wrapped is left alone.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { warnOnce } from '../log.js';
+import { describeError, warnOnce } from '../log.js';
 import { originalOf, tracedMethod } from './engine.js';
-import type { IntegrationDefinition, TargetDefinition } from './types.js';
+import { tapStreamClass } from './readable.js';
+import { patchSelfTracing } from './self-tracing.js';
+import type { IntegrationDefinition, Location, TargetDefinition } from './types.js';
 
 export function resolvePath(root: unknown, path: readonly string[]): unknown {
   let node: unknown = root;
@@ -22,13 +25,62 @@ export function resolvePath(root: unknown, path: readonly string[]): unknown {
   return node;
 }
 
-function ownerOf(exports: unknown, target: TargetDefinition): Record<string, unknown> | undefined {
-  for (const root of [exports, resolvePath(exports, ['default'])]) {
-    for (const path of target.classPaths) {
-      const found = resolvePath(root, path);
-      if (typeof found === 'function') return found.prototype as Record<string, unknown>;
-      if (found !== null && typeof found === 'object') return found as Record<string, unknown>;
+/**
+ * The package's own files, loaded on demand for locations that name one. Requiring a file the
+ * package already loaded returns that very module (CommonJS cache, or Node's ESM cache through
+ * require(esm)); a file that does not exist in this version resolves to nothing.
+ */
+class PackageFiles {
+  private readonly loaded = new Map<string, unknown>();
+
+  constructor(private readonly dir: string | undefined) {}
+
+  load(file: string): unknown {
+    if (this.dir === undefined) return undefined;
+    if (!this.loaded.has(file)) this.loaded.set(file, this.read(join(this.dir, file)));
+    return this.loaded.get(file);
+  }
+
+  private read(path: string): unknown {
+    if (!existsSync(path)) return undefined;
+    try {
+      return createRequire(join(this.dir!, 'package.json'))(path);
+    } catch (error) {
+      warnOnce(`file:${path}`, `could not load ${path}: ${describeError(error)}`);
+      return undefined;
     }
+  }
+}
+
+/** What a location names in a loaded copy of the SDK (undefined when it does not resolve). */
+function resolveLocation(exports: unknown, location: Location, files: PackageFiles): unknown {
+  if (!isExportsPath(location)) return resolvePath(files.load(location.file), location.path);
+  // An ESM namespace of a CommonJS package may hold its exports under `default` only.
+  for (const root of [exports, resolvePath(exports, ['default'])]) {
+    const found = resolvePath(root, location);
+    if (found !== undefined && found !== null) return found;
+  }
+  return undefined;
+}
+
+function isExportsPath(location: Location): location is readonly string[] {
+  return Array.isArray(location);
+}
+
+/** The first location that resolves: a class stands for its prototype, where methods live. */
+function ownerAt(exports: unknown, locations: readonly Location[], files: PackageFiles): Record<string, unknown> | undefined {
+  for (const location of locations) {
+    const found = resolveLocation(exports, location, files);
+    if (typeof found === 'function') return found.prototype as Record<string, unknown>;
+    if (found !== null && typeof found === 'object') return found as Record<string, unknown>;
+  }
+  return undefined;
+}
+
+function firstLocated(exports: unknown, locations: readonly Location[], files: PackageFiles): unknown {
+  for (const location of locations) {
+    const found = resolveLocation(exports, location, files);
+    if (found !== undefined && found !== null) return found;
   }
   return undefined;
 }
@@ -53,13 +105,21 @@ function checkVersion(integration: IntegrationDefinition, version: string | unde
   }
 }
 
+/** The name of the target's method on this owner (SDK generations can differ). */
+function methodOf(owner: Record<string, unknown>, target: TargetDefinition): string | undefined {
+  if (typeof owner[target.method] === 'function') return target.method;
+  const fallback = target.fallbackMethod;
+  return fallback !== undefined && typeof owner[fallback] === 'function' ? fallback : undefined;
+}
+
 function install(owner: Record<string, unknown>, target: TargetDefinition, integration: IntegrationDefinition, version: string | undefined): boolean {
-  const current = owner[target.method];
-  if (typeof current !== 'function') return false;
+  const method = methodOf(owner, target);
+  if (method === undefined) return false;
+  const current = owner[method];
   if (originalOf(current)) return true;
   const wrapped = tracedMethod(current as (...args: unknown[]) => unknown, { integration, target, version });
-  const descriptor = Object.getOwnPropertyDescriptor(owner, target.method);
-  Object.defineProperty(owner, target.method, {
+  const descriptor = Object.getOwnPropertyDescriptor(owner, method);
+  Object.defineProperty(owner, method, {
     value: wrapped,
     writable: descriptor?.writable ?? true,
     enumerable: descriptor?.enumerable ?? false,
@@ -69,11 +129,12 @@ function install(owner: Record<string, unknown>, target: TargetDefinition, integ
 }
 
 /** Patches every target found in a loaded copy of the SDK; returns how many were patched. */
-export function patchExports(exports: unknown, integration: IntegrationDefinition, version: string | undefined): number {
+export function patchExports(exports: unknown, integration: IntegrationDefinition, version: string | undefined, packageDir?: string): number {
   checkVersion(integration, version);
+  const files = new PackageFiles(packageDir);
   let patched = 0;
   for (const target of integration.targets) {
-    const owner = ownerOf(exports, target);
+    const owner = ownerAt(exports, [...(target.classFiles ?? []), ...target.classPaths], files);
     if (owner && install(owner, target, integration, version)) {
       patched++;
       continue;
@@ -83,13 +144,42 @@ export function patchExports(exports: unknown, integration: IntegrationDefinitio
       `${integration.packageName}@${version ?? 'unknown'}: ${target.opName} was not found; it is not traced.`,
     );
   }
+  if (patched > 0) patchSupport(exports, integration, version, files);
   return patched;
+}
+
+/**
+ * For explicitly wrapped clients: the support found by file in the package folder the app
+ * resolves (where there is one: bundled code may have none, see observe.ts).
+ */
+export function patchSupportAt(packageDir: string, integration: IntegrationDefinition): void {
+  patchSupport(undefined, integration, readPackageVersion(packageDir), new PackageFiles(packageDir));
+}
+
+/** What the integration needs besides its methods: its stream class, its own tracing hook. */
+function patchSupport(exports: unknown, integration: IntegrationDefinition, version: string | undefined, files: PackageFiles): void {
+  if (integration.streamShape === 'readableSource' && integration.streamClass) {
+    const streamClass = firstLocated(exports, integration.streamClass, files);
+    // Found but no ReadableStream (an older SDK's async-iterable stream): iteration is then its only way out.
+    if (streamClass !== undefined) tapStreamClass(streamClass);
+    else {
+      warnOnce(
+        `stream-class:${integration.packageName}@${version}`,
+        `${integration.packageName}@${version ?? 'unknown'}: its stream class was not found; streams are observed through iteration only.`,
+      );
+    }
+  }
+  const selfTracing = integration.selfTracing;
+  // Absent in SDK versions without tracing of their own: nothing to keep from duplicating.
+  const hookOwner = selfTracing && ownerAt(exports, selfTracing.at, files);
+  if (selfTracing && hookOwner) patchSelfTracing(hookOwner, integration, selfTracing);
 }
 
 /** Wraps the methods of one client instance (own properties shadow the prototype). */
 export function patchInstance(client: object, integration: IntegrationDefinition, version: string | undefined): number {
   let patched = 0;
   for (const target of integration.targets) {
+    if (target.appliesTo && !target.appliesTo(client)) continue;
     const owner = resolvePath(client, target.instancePath);
     if (owner !== null && typeof owner === 'object' && install(owner as Record<string, unknown>, target, integration, version)) patched++;
   }

@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Hook as RequireHook } from 'require-in-the-middle';
 import { Hook as ImportHook } from 'import-in-the-middle';
 import { describeError, warnOnce } from '../log.js';
-import { patchExports, readPackageVersion } from './install.js';
+import { patchExports, patchSupportAt, readPackageVersion } from './install.js';
 import type { IntegrationDefinition } from './types.js';
 
 type OnLoad = (exports: unknown, packageDir: string | undefined) => void;
@@ -78,7 +78,7 @@ function packageRoot(): string {
 
 function safePatch(exports: unknown, integration: IntegrationDefinition, packageDir: string | undefined): void {
   try {
-    patchExports(exports, integration, readPackageVersion(packageDir));
+    patchExports(exports, integration, readPackageVersion(packageDir), packageDir);
   } catch (error) {
     warnOnce(`patch:${integration.packageName}`, `patching ${integration.packageName} failed; it is not traced: ${describeError(error)}`);
   }
@@ -98,6 +98,23 @@ export function patchLoaded(integration: IntegrationDefinition, options: { esm: 
     const cached = require.cache[main];
     if (cached?.loaded) safePatch(cached.exports, integration, packageDir);
     if (options.esm && packageDir) patchEsmBuild(require, packageDir, integration);
+  }
+}
+
+const supportPatched = new Set<string>();
+
+/** Patches the stream class and tracing hook of the copies the app resolves, for wrapped clients (once). */
+export function patchSupportFromApp(integration: IntegrationDefinition): void {
+  if ((!integration.streamClass && !integration.selfTracing) || supportPatched.has(integration.name)) return;
+  supportPatched.add(integration.name);
+  for (const base of resolutionBases()) {
+    let packageDir: string | undefined;
+    try {
+      packageDir = packageDirOf(createRequire(base).resolve(integration.packageName), integration.packageName);
+    } catch {
+      continue;
+    }
+    if (packageDir) patchSupportAt(packageDir, integration);
   }
 }
 

@@ -5,6 +5,8 @@
 import { types } from 'node:util';
 import { onProcessExit } from '../export/exit-tasks.js';
 import type { LiveCall } from '../trace/call.js';
+import { abortTest, recordedError } from './errors.js';
+import { expectStream, forgetStream, isTapped, observerTap, tapStreamClass } from './readable.js';
 import { observeAsyncIterable, observeStainlessStream, StreamObserver } from './streams.js';
 import type { IntegrationDefinition, TargetDefinition } from './types.js';
 
@@ -17,10 +19,21 @@ export interface Observation {
   hideChunk?: (chunk: unknown) => boolean;
 }
 
-export function isAbortError(error: unknown): boolean {
-  if (error === null || typeof error !== 'object') return false;
-  const e = error as { name?: unknown; constructor?: { name?: unknown } };
-  return e.name === 'AbortError' || e.constructor?.name === 'APIUserAbortError' || e.name === 'APIUserAbortError';
+/**
+ * Before the SDK method runs: a `ReadableStream` result has to be observed from its
+ * construction (it starts pulling at once), so the call claims the stream it will build.
+ */
+export function beforeCall(o: Observation): void {
+  if (buildsReadable(o)) expectStream(o.call, () => observerTap(streamObserver(o)));
+}
+
+function buildsReadable(o: Observation): boolean {
+  return o.streaming && o.integration.streamShape === 'readableSource';
+}
+
+/** The call ended without handing back a stream (an error, or no stream after all): no stream is its own any more. */
+function noStream(o: Observation): void {
+  if (buildsReadable(o)) forgetStream(o.call);
 }
 
 export function observeResult(result: unknown, o: Observation): void {
@@ -30,16 +43,29 @@ export function observeResult(result: unknown, o: Observation): void {
 }
 
 function settleError(error: unknown, o: Observation): void {
-  const isAbort = o.integration.isAbort ?? isAbortError;
-  if (isAbort(error)) o.call.cancel();
-  else o.call.fail(error);
+  noStream(o);
+  if (abortTest(o.integration)(error)) o.call.cancel();
+  else o.call.fail(recordedError(error));
 }
 
 /** A resolved value: a stream to watch in place, or the final response. */
 function settleValue(value: unknown, o: Observation): void {
-  if (o.streaming && value !== null && typeof value === 'object' && observeStream(value, o)) return;
-  for (const entry of usageOf(value, o)) o.call.addUsage(entry.model, entry.usage);
-  o.call.succeed(value);
+  const response = unwrap(value, o);
+  if (o.streaming && response !== null && typeof response === 'object' && observeStream(response, o)) return;
+  noStream(o);
+  for (const entry of usageOf(response, o)) o.call.addUsage(entry.model, entry.usage);
+  o.call.succeed(response);
+}
+
+/** The response inside an SDK's result envelope; the value as it is if the declaration fails. */
+function unwrap(value: unknown, o: Observation): unknown {
+  const unwrapValue = o.integration.unwrap;
+  if (!unwrapValue) return value;
+  try {
+    return unwrapValue(value);
+  } catch {
+    return value;
+  }
 }
 
 function usageOf(output: unknown, o: Observation) {
@@ -50,19 +76,30 @@ function usageOf(output: unknown, o: Observation) {
   }
 }
 
-function observeStream(stream: object, o: Observation): boolean {
-  const controller = (stream as { controller?: AbortController }).controller;
-  const observer = new StreamObserver({
+function streamObserver(o: Observation, controller?: AbortController): StreamObserver {
+  return new StreamObserver({
     call: o.call,
     opName: o.target.opName,
     reducer: o.target.reducer?.(),
     usage: o.target.usage ? (output) => o.target.usage!(output, o.inputs) : undefined,
     hideChunk: o.hideChunk,
-    isAbort: o.integration.isAbort ?? isAbortError,
+    isAbort: abortTest(o.integration),
     wasAborted: controller ? () => controller.signal?.aborted === true : undefined,
   });
+}
+
+function observeStream(stream: object, o: Observation): boolean {
+  const shape = o.integration.streamShape ?? 'stainless';
+  if (shape === 'readableSource') {
+    // Observed since it was built; otherwise its class was never reached (an explicitly
+    // wrapped client in bundled code): the later streams of that class will be.
+    if (isTapped(stream)) return true;
+    tapStreamClass(Object.getPrototypeOf(stream)?.constructor);
+  }
+  const controller = (stream as { controller?: AbortController }).controller;
+  const observer = streamObserver(o, controller);
   let observed = false;
-  if ((o.integration.streamShape ?? 'stainless') === 'stainless') observed = observeStainlessStream(stream, observer);
+  if (shape === 'stainless') observed = observeStainlessStream(stream, observer);
   if (!observed && Symbol.asyncIterator in stream) observed = observeAsyncIterable(stream as AsyncIterable<unknown>, observer);
   // An abort before anyone reads the stream ends no iteration, so nothing else would end the record.
   const signal = controller?.signal;

@@ -3,18 +3,22 @@
  * init() / load time, and explicit wrapping of one client.
  */
 import { anthropicIntegration } from '../../integrations/anthropic/index.js';
+import { cohereIntegration } from '../../integrations/cohere/index.js';
+import { mistralIntegration } from '../../integrations/mistral/index.js';
 import { openaiIntegration } from '../../integrations/openai/index.js';
-import { warnOnce } from '../log.js';
+import { describeError, warnOnce } from '../log.js';
 import type { ResolvedSettings } from '../settings.js';
 import { state } from '../state.js';
 import type { IntegrationName } from '../types.js';
 import { patchInstance } from './install.js';
-import { hookFutureLoads, patchLoaded } from './modules.js';
+import { hookFutureLoads, patchLoaded, patchSupportFromApp } from './modules.js';
 import type { IntegrationDefinition } from './types.js';
 
 export const integrations: Partial<Record<IntegrationName, IntegrationDefinition>> = {
   openai: openaiIntegration,
   anthropic: anthropicIntegration,
+  cohere: cohereIntegration,
+  mistral: mistralIntegration,
 };
 
 export interface PatchingOptions {
@@ -49,6 +53,12 @@ export function wrapClient<T>(client: T, name: IntegrationName, wrapperName: str
   const patched = patchInstance(client as object, integration, versionOf(client as object, integration));
   if (patched === 0) {
     throw new TypeError(`${wrapperName}(client): this object has none of the ${integration.packageName} methods tracewire traces; pass a client created with new ${wrapperName.replace('wrap', '')}(...).`);
+  }
+  // A wrapped client's streams are built by the SDK's own classes, which only the package reaches.
+  try {
+    patchSupportFromApp(integration);
+  } catch (error) {
+    warnOnce(`support:${integration.name}`, `could not reach the ${integration.packageName} package; its streams are observed through iteration only: ${describeError(error)}`);
   }
   return client;
 }

@@ -5,6 +5,7 @@
  */
 import { describeError, warnOnce } from '../log.js';
 import type { LiveCall } from '../trace/call.js';
+import { recordedError } from './errors.js';
 import type { ModelUsage, StreamReducer } from './types.js';
 
 export interface StreamObserverOptions {
@@ -43,7 +44,14 @@ export class StreamObserver {
           call.markFirstToken();
         }
         const inBand = reducer.errorOf?.(chunk);
-        if (inBand) call.fail(Object.assign(new Error(inBand.message), { name: inBand.type, status: inBand.status }), this.output());
+        if (inBand) {
+          // The failing event may be the one that reports usage (Cohere's message-end): it
+          // is billed all the same, so it is recorded before the call ends.
+          const output = this.output();
+          this.recordUsage(output);
+          // Described, not thrown: a plain description keeps the declared type as the record's.
+          call.fail({ name: inBand.type, message: inBand.message, status: inBand.status }, output);
+        }
       } catch (error) {
         this.fault(error);
       }
@@ -97,7 +105,7 @@ export class StreamObserver {
     const output = this.output();
     this.recordUsage(output);
     if (this.options.isAbort(error)) this.options.call.cancel(output);
-    else this.options.call.fail(error, output);
+    else this.options.call.fail(recordedError(error), output);
   }
 
   cancel(): void {
@@ -114,7 +122,8 @@ export class StreamObserver {
 
   private recordUsage(output: unknown): void {
     const usage = this.options.usage;
-    if (!usage || output === undefined) return;
+    // A call that already ended (an in-band error) has its usage: it must not count twice.
+    if (!usage || output === undefined || this.options.call.ended) return;
     const entries = this.guard(() => usage(output)) ?? [];
     for (const entry of entries) this.options.call.addUsage(entry.model, entry.usage);
   }

@@ -28,6 +28,19 @@ export interface Destination {
   baseUrl?: string;
 }
 
+/**
+ * A class (or object) the package does not export, by the file that defines it: a path inside
+ * the package folder, then a path from that file's exports. Requiring the file yields the
+ * module instance the package itself uses.
+ */
+export interface FileLocation {
+  readonly file: string;
+  readonly path: readonly string[];
+}
+
+/** Where the engine finds something in a loaded copy of the SDK: a path from its exports, or a file. */
+export type Location = readonly string[] | FileLocation;
+
 export interface TargetDefinition {
   /** Record op name, e.g. `openai.chat.completions.create`. */
   opName: string;
@@ -38,9 +51,21 @@ export interface TargetDefinition {
    * per SDK generation when they differ.
    */
   classPaths: string[][];
+  /**
+   * The owner by the file that defines it, for a class the package does not export, or one
+   * whose exported name is a subclass. Tried before `classPaths`.
+   */
+  classFiles?: FileLocation[];
   method: string;
+  /** The method to wrap where the owner has no `method` (an older SDK generation). */
+  fallbackMethod?: string;
   /** Path from a client instance to the object owning `method` (for `wrapX(client)`). */
   instancePath: string[];
+  /**
+   * For `wrapX(client)`: false when this target does not belong to that kind of client (a
+   * client of another API version can own methods of the same names). Default: always.
+   */
+  appliesTo?(client: object): boolean;
   /** The request body from the method's arguments (default: the first argument). */
   inputs?(args: unknown[]): Record<string, unknown>;
   /** True when the result is a stream for these inputs (default: `inputs.stream === true`). */
@@ -66,8 +91,31 @@ export interface IntegrationDefinition {
   targets: TargetDefinition[];
   /** Provider and base URL from the resource object the method is called on. */
   destination(resource: unknown): Destination;
-  /** How a stream result is observed in place (default: `stainless`, the openai/anthropic `Stream`). */
-  streamShape?: 'stainless' | 'asyncIterable';
-  /** True for errors that mean the user aborted (recorded as `cancelled`, not `error`). */
+  /**
+   * How a stream result is observed in place (default: `stainless`, the openai/anthropic
+   * `Stream`). `asyncIterable`: its own `[Symbol.asyncIterator]` is the only way to read it.
+   * `readableSource`: a `ReadableStream` subclass (`streamClass`), observed at its source.
+   */
+  streamShape?: 'stainless' | 'asyncIterable' | 'readableSource';
+  /** For `readableSource`: the `ReadableStream` subclass the SDK builds its streams with. */
+  streamClass?: Location[];
+  /** The response inside what a traced method resolves to (e.g. a `{ data, rawResponse }` envelope). */
+  unwrap?(value: unknown): unknown;
+  /** Errors that mean the user aborted (`cancelled`, not `error`), besides the standard `AbortError`. */
   isAbort?(error: unknown): boolean;
+  /** The SDK's own OpenTelemetry tracing, to keep it from duplicating tracewire's span. */
+  selfTracing?: SelfTracing;
+}
+
+/**
+ * A hook method through which the SDK starts its own OpenTelemetry span for a request. While
+ * tracewire records that request and itself exports to OpenTelemetry (an `otlp` exporter),
+ * `skip` answers in place of the hook, so the shared pipeline gets one span per request.
+ */
+export interface SelfTracing {
+  /** Where the hook's class is (its prototype is patched, so existing clients are covered). */
+  at: Location[];
+  method: string;
+  /** What the hook returns when it must not trace, from its arguments. */
+  skip(args: unknown[]): unknown;
 }

@@ -1,0 +1,143 @@
+/**
+ * The engine's generic pieces added for SDKs shaped unlike openai/anthropic, on made-up SDKs:
+ * owners found by file and fallback method names, per-target client checks, ReadableStream
+ * source taps, envelope-free error descriptions and integration-specific aborts.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { originalOf } from '../../src/patching/engine.js';
+import { abortTest, recordedError } from '../../src/patching/errors.js';
+import { patchExports, patchInstance } from '../../src/patching/install.js';
+import { expectStream, isTapped, tapStreamClass, type SourceTap } from '../../src/patching/readable.js';
+import type { IntegrationDefinition } from '../../src/patching/types.js';
+import { storage } from '../../src/trace/context.js';
+
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A package folder whose `lib/hidden.js` defines a class its root does not export. */
+function fakePackage(source: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tw-fake-sdk-'));
+  made.push(dir);
+  mkdirSync(join(dir, 'lib'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fake-sdk', version: '1.0.0' }));
+  writeFileSync(join(dir, 'lib/hidden.js'), source);
+  return dir;
+}
+
+const integration = (targets: IntegrationDefinition['targets']): IntegrationDefinition => ({
+  name: 'cohere',
+  packageName: 'fake-sdk',
+  testedMajors: [1, 1],
+  destination: () => ({ provider: 'fake' }),
+  targets,
+});
+
+describe('locating owners and methods', () => {
+  it('classFiles reach a class the package does not export; fallbackMethod serves an older generation', () => {
+    const dir = fakePackage('class Hidden { __send() { return "new"; } }\nclass Old { send() { return "old"; } }\nmodule.exports = { Hidden, Old };');
+    const def = integration([
+      { opName: 'fake.send', kind: 'llm', classFiles: [{ file: 'lib/hidden.js', path: ['Hidden'] }], classPaths: [], method: '__send', fallbackMethod: 'send', instancePath: [] },
+      { opName: 'fake.old', kind: 'llm', classFiles: [{ file: 'lib/missing.js', path: ['X'] }, { file: 'lib/hidden.js', path: ['Old'] }], classPaths: [], method: '__send', fallbackMethod: 'send', instancePath: [] },
+    ]);
+    expect(patchExports({}, def, '1.0.0', dir)).toBe(2);
+    const { Hidden, Old } = createRequire(import.meta.url)(join(dir, 'lib/hidden.js'));
+    expect(originalOf(Hidden.prototype.__send)).toBeDefined();
+    expect(originalOf(Old.prototype.send)).toBeDefined();
+    expect(new Hidden().__send()).toBe('new');
+  });
+
+  it('appliesTo keeps a target off clients it does not belong to', () => {
+    const def = integration([
+      { opName: 'fake.v1', kind: 'llm', classPaths: [], method: 'chat', instancePath: [], appliesTo: (client) => !('inner' in client) },
+      { opName: 'fake.v2', kind: 'llm', classPaths: [], method: 'chat', instancePath: ['inner'] },
+    ]);
+    const v2 = { inner: { chat: () => 2 }, chat: () => 1 };
+    expect(patchInstance(v2, def, undefined)).toBe(1);
+    expect(originalOf(v2.chat)).toBeUndefined();
+    expect(originalOf(v2.inner.chat)).toBeDefined();
+  });
+});
+
+describe('tapStreamClass', () => {
+  class SdkStream extends ReadableStream<number> {
+    static made = 'static';
+    constructor(items: number[]) {
+      let next = 0;
+      super({ pull: (controller) => (next < items.length ? controller.enqueue(items[next++]!) : controller.close()) });
+    }
+  }
+  const seen: string[] = [];
+  const tap: SourceTap = { chunk: (item) => seen.push(`chunk ${item}`), end: () => seen.push('end'), error: () => seen.push('error'), cancel: () => seen.push('cancel') };
+  tapStreamClass(SdkStream);
+
+  const inCall = <T>(call: object, fn: () => T): T => storage.run({ call: call as never, attributes: undefined, disabled: false }, fn);
+
+  it('a stream built inside a call that claimed it reports every item once, whoever reads it', async () => {
+    seen.length = 0;
+    const call = {};
+    expectStream(call, () => tap);
+    const stream = inCall(call, () => new SdkStream([1, 2, 3]));
+    expect(isTapped(stream)).toBe(true);
+    const [a, b] = stream.tee();
+    const read = async (s: ReadableStream<number>) => {
+      const out: number[] = [];
+      for await (const item of s) out.push(item);
+      return out;
+    };
+    expect(await Promise.all([read(a), read(b)])).toEqual([[1, 2, 3], [1, 2, 3]]);
+    expect(seen).toEqual(['chunk 1', 'chunk 2', 'chunk 3', 'end']);
+  });
+
+  it('other streams of the class are untouched; the class keeps its identity and statics', async () => {
+    seen.length = 0;
+    const stream = inCall({}, () => new SdkStream([1]));
+    expect(isTapped(stream)).toBe(false);
+    expect(stream).toBeInstanceOf(SdkStream);
+    expect(stream).toBeInstanceOf(ReadableStream);
+    expect(SdkStream.made).toBe('static');
+    expect((SdkStream as unknown as { from?: unknown }).from).toBe((ReadableStream as unknown as { from?: unknown }).from);
+    await stream.cancel();
+    expect(seen).toEqual([]);
+  });
+
+  it('cancel reaches the tap; only the first stream a call builds is its own', async () => {
+    seen.length = 0;
+    const call = {};
+    expectStream(call, () => tap);
+    const [first, second] = inCall(call, () => [new SdkStream([1, 2]), new SdkStream([9])]);
+    expect([isTapped(first), isTapped(second)]).toEqual([true, false]);
+    await first.cancel('bye');
+    expect(seen.at(-1)).toBe('cancel');
+    expect(tapStreamClass(SdkStream)).toBe(true); // once per class
+    expect(tapStreamClass(class NotAStream {})).toBe(false);
+  });
+});
+
+describe('errors', () => {
+  it('recordedError: a statusCode becomes the record\'s status; errors with a status are left as they are', () => {
+    class SDKError extends Error {
+      statusCode = 422;
+    }
+    const error = new SDKError('bad');
+    const described = recordedError(error) as Record<string, unknown>;
+    expect(described).toMatchObject({ constructor: SDKError, message: 'bad', status: 422 });
+    expect(error).not.toHaveProperty('status');
+    const withStatus = Object.assign(new Error('x'), { status: 500, statusCode: 500 });
+    expect(recordedError(withStatus)).toBe(withStatus);
+    expect(recordedError('text')).toBe('text');
+  });
+
+  it('abortTest adds an integration\'s own abort errors to the standard AbortError; a throwing test is no abort', () => {
+    const base = integration([]);
+    const own = { ...base, isAbort: (e: unknown) => (e as Error).message === 'user stopped' };
+    const throwing = { ...base, isAbort: () => { throw new Error('bug'); } };
+    const abort = new DOMException('aborted', 'AbortError');
+    expect([abortTest(base)(abort), abortTest(own)(abort), abortTest(own)(new Error('user stopped'))]).toEqual([true, true, true]);
+    expect(abortTest(base)(new Error('user stopped'))).toBe(false);
+    expect(abortTest(throwing)(new Error('x'))).toBe(false);
+  });
+});
