@@ -3,18 +3,12 @@
  * key, the wire's snake_case where they pass it through, so readers accept both spellings.
  */
 
-export type Json = Record<string, unknown>;
+import { asObject, type Json } from '../shared/json.js';
 
-export function asObject(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
+export { asObject, count, type Json } from '../shared/json.js';
 
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
-}
-
-export function count(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
 export function nonEmptyText(value: unknown): value is string {

@@ -20,12 +20,7 @@
  * output except the final `usage`.
  */
 import type { StreamReducer } from '../../src/patching/types.js';
-
-type Json = Record<string, unknown>;
-
-function asObject(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
+import { type Json, asObject } from '../shared/json.js';
 
 /** The `CompletionChunk` of a stream item: the item itself, or its `data`. */
 export function completionChunkOf(item: unknown): Json | undefined {

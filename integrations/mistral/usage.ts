@@ -12,20 +12,7 @@
  */
 import type { ModelUsage } from '../../src/patching/types.js';
 import type { Usage } from '../../src/types.js';
-
-type Json = Record<string, unknown>;
-
-function asObject(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function count(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
+import { type Json, asObject, count, nonEmptyString } from '../shared/json.js';
 
 function pick(object: Json | undefined, camel: string, snake: string): unknown {
   if (object === undefined) return undefined;

@@ -5,8 +5,7 @@
  * still leaves the output items produced so far.
  */
 import type { StreamReducer } from '../../src/patching/types.js';
-
-type Json = Record<string, unknown>;
+import { type Json, asObject } from '../shared/json.js';
 
 interface ResponsesState {
   /** Latest `response` from created / in_progress / queued: id, model, settings. */
@@ -18,10 +17,6 @@ interface ResponsesState {
 
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 const SNAPSHOT = new Set(['response.created', 'response.in_progress', 'response.queued']);
-
-function asObject(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
 
 /** openai 7 can deliver `{ event, data }` envelopes instead of the bare event. */
 function eventOf(chunk: unknown): Json | undefined {
