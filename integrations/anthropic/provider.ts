@@ -4,7 +4,7 @@
  * share its resource classes, so their calls reach the same patched methods).
  */
 import type { Destination } from '../../src/patching/types.js';
-import { providerFromHost, sanitizeBaseUrl } from '../openai/provider.js';
+import { perBaseUrl, providerFromHost, sanitizeBaseUrl } from '../openai/provider.js';
 
 /** The SDK's default (0.x and 1.x), used when a client reports no base URL. */
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -18,14 +18,18 @@ function isRegionalVertexHost(host: string): boolean {
   return host.endsWith('-aiplatform.googleapis.com');
 }
 
-export function anthropicDestinationFromBaseUrl(baseUrl: string | undefined): Destination {
-  const raw = baseUrl === undefined || baseUrl === '' ? ANTHROPIC_DEFAULT_BASE_URL : baseUrl;
+/** Per base URL (see perBaseUrl); frozen, since one object serves every call. */
+const destinationOf = perBaseUrl((raw): Destination => {
   const clean = sanitizeBaseUrl(raw);
-  if (clean === undefined) return { provider: 'unknown' };
+  if (clean === undefined) return Object.freeze({ provider: 'unknown' });
   const url = new URL(clean);
   const host = url.hostname.toLowerCase();
   const provider = isRegionalVertexHost(host) ? 'vertex' : providerFromHost(host, url.port);
-  return { provider, baseUrl: clean };
+  return Object.freeze({ provider, baseUrl: clean });
+});
+
+export function anthropicDestinationFromBaseUrl(baseUrl: string | undefined): Destination {
+  return destinationOf(baseUrl === undefined || baseUrl === '' ? ANTHROPIC_DEFAULT_BASE_URL : baseUrl);
 }
 
 /**

@@ -63,10 +63,30 @@ export function providerFromHost(host: string, port = ''): string {
 }
 
 /**
+ * Results per base URL. A client keeps its base URL for its lifetime, while parsing it costs
+ * every call two `new URL`s; the bound keeps an application that builds URLs on the fly from
+ * growing the map without end (oldest entry out first).
+ */
+const MAX_CACHED_URLS = 64;
+
+/** `compute` memoized by its string argument; cached values are shared, so they must not be mutated. */
+export function perBaseUrl<T>(compute: (baseUrl: string) => T): (baseUrl: string) => T {
+  const cache = new Map<string, T>();
+  return (baseUrl) => {
+    const hit = cache.get(baseUrl);
+    if (hit !== undefined || cache.has(baseUrl)) return hit as T;
+    const value = compute(baseUrl);
+    if (cache.size >= MAX_CACHED_URLS) cache.delete(cache.keys().next().value!);
+    cache.set(baseUrl, value);
+    return value;
+  };
+}
+
+/**
  * The base URL without what must never be recorded: user:password, query string (Azure keys
  * and signed tokens travel there) and fragment. Undefined when it does not parse.
  */
-export function sanitizeBaseUrl(baseUrl: string): string | undefined {
+export const sanitizeBaseUrl: (baseUrl: string) => string | undefined = perBaseUrl((baseUrl) => {
   let url: URL;
   try {
     url = new URL(baseUrl);
@@ -79,14 +99,21 @@ export function sanitizeBaseUrl(baseUrl: string): string | undefined {
   url.hash = '';
   const text = url.toString();
   return text.endsWith('/') ? text.slice(0, -1) : text;
-}
+});
+
+/** Frozen: one object serves every call to the same base URL. */
+const destinationOf = perBaseUrl((raw): Destination => {
+  const clean = sanitizeBaseUrl(raw);
+  if (clean === undefined) return Object.freeze({ provider: 'unknown' });
+  const url = new URL(clean);
+  return Object.freeze({ provider: providerFromHost(url.hostname.toLowerCase(), url.port), baseUrl: clean });
+});
+
+/** The same destination with the provider set to Azure (an `AzureOpenAI` client behind any host). */
+const azureDestinationOf = perBaseUrl((raw): Destination => Object.freeze({ ...destinationOf(raw), provider: 'azure' }));
 
 export function destinationFromBaseUrl(baseUrl: string | undefined): Destination {
-  const raw = baseUrl === undefined || baseUrl === '' ? OPENAI_DEFAULT_BASE_URL : baseUrl;
-  const clean = sanitizeBaseUrl(raw);
-  if (clean === undefined) return { provider: 'unknown' };
-  const url = new URL(clean);
-  return { provider: providerFromHost(url.hostname.toLowerCase(), url.port), baseUrl: clean };
+  return destinationOf(baseUrl === undefined || baseUrl === '' ? OPENAI_DEFAULT_BASE_URL : baseUrl);
 }
 
 /**
@@ -99,9 +126,7 @@ export function destinationOfResource(resource: unknown): Destination {
   const client = (resource as { _client?: unknown } | null | undefined)?._client ?? resource;
   if (client === null || typeof client !== 'object') return destinationFromBaseUrl(undefined);
   const baseUrl = (client as { baseURL?: unknown }).baseURL;
-  const destination = destinationFromBaseUrl(typeof baseUrl === 'string' ? baseUrl : undefined);
-  if (Object.hasOwn(client, 'apiVersion') && Object.hasOwn(client, 'deploymentName')) {
-    return { ...destination, provider: 'azure' };
-  }
-  return destination;
+  const raw = typeof baseUrl === 'string' && baseUrl !== '' ? baseUrl : OPENAI_DEFAULT_BASE_URL;
+  if (Object.hasOwn(client, 'apiVersion') && Object.hasOwn(client, 'deploymentName')) return azureDestinationOf(raw);
+  return destinationOf(raw);
 }

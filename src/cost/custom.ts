@@ -116,9 +116,10 @@ export function costAt(price: CustomPrice, usage: PriceQuery['usage']): Cost {
   return { inputCost, outputCost, totalCost: inputCost + outputCost };
 }
 
+/** Asked for every call with usage, custom prices or not: no array built for it. */
 function hasTokens(usage: PriceQuery['usage']): boolean {
-  return [usage.inputTokens, usage.outputTokens, usage.cacheReadTokens, usage.cacheWriteTokens]
-    .some((n) => typeof n === 'number');
+  return typeof usage.inputTokens === 'number' || typeof usage.outputTokens === 'number' ||
+    typeof usage.cacheReadTokens === 'number' || typeof usage.cacheWriteTokens === 'number';
 }
 
 /**

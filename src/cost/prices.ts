@@ -16,10 +16,13 @@
  * - Units without a direction (per-request fees, searches, audio duration) count in the
  *   total only, so `totalCost` can exceed `inputCost + outputCost`.
  * - Unknown usage keys make it `console.warn`, so only the keys below are passed.
+ * - Which model a (provider, model) pair resolves to depends on the table alone, not on the
+ *   usage or the time; resolving it scans the provider's models (see ./resolve.ts).
  */
-import { calcPrice, findProvider, type Usage as PricesUsage } from '@pydantic/genai-prices';
+import { findProvider, type Usage as PricesUsage } from '@pydantic/genai-prices';
 import type { Cost, Usage } from '../types.js';
 import type { PriceQuery } from './index.js';
+import { resolvedPrice } from './resolve.js';
 
 /** tracewire provider names (src/patching destinations) that genai-prices spells differently. */
 const PROVIDER_IDS: Readonly<Record<string, string>> = {
@@ -41,30 +44,41 @@ const SELF_HOSTED = new Set(['ollama', 'local']);
  * counts are passed as they are and nothing is subtracted here. Absent counts stay absent.
  */
 export function toPricesUsage(usage: Usage): PricesUsage {
+  // Runs for every call with usage: plain statements, no closure or intermediate objects.
   const out: PricesUsage = {};
-  const copy = (from: keyof Usage, to: string) => {
-    const value = usage[from];
-    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) out[to] = value;
-  };
-  copy('inputTokens', 'input_tokens');
-  copy('cacheReadTokens', 'cache_read_tokens');
-  copy('cacheWriteTokens', 'cache_write_tokens');
-  copy('outputTokens', 'output_tokens');
+  const input = usage.inputTokens, cacheRead = usage.cacheReadTokens, cacheWrite = usage.cacheWriteTokens;
+  const output = usage.outputTokens, reasoning = usage.reasoningTokens;
+  if (countable(input)) out.input_tokens = input;
+  if (countable(cacheRead)) out.cache_read_tokens = cacheRead;
+  if (countable(cacheWrite)) out.cache_write_tokens = cacheWrite;
+  if (countable(output)) out.output_tokens = output;
   // Reasoning is a part of output; a count larger than the output means the provider reported
   // output without it, and then reasoning cannot be priced apart from output without guessing.
-  const reasoning = usage.reasoningTokens;
-  if (typeof reasoning === 'number' && reasoning <= (out.output_tokens ?? 0)) copy('reasoningTokens', 'output_reasoning_tokens');
+  if (countable(reasoning) && reasoning <= (out.output_tokens ?? 0)) out.output_reasoning_tokens = reasoning;
   // Extra billed units reported by integrations.
-  copy('searchUnits', 'rerank_searches');
+  const searches = usage.searchUnits, audio = usage.audioSeconds;
+  if (countable(searches)) out.rerank_searches = searches;
   // Transcription seconds (whisper) are input audio; the library wants the parent unit too.
-  copy('audioSeconds', 'audio_seconds');
-  copy('audioSeconds', 'input_audio_seconds');
+  if (countable(audio)) {
+    out.audio_seconds = audio;
+    out.input_audio_seconds = audio;
+  }
   return out;
 }
 
-/** False when the provider reported nothing that is priced (e.g. a stream without usage): no cost then, not 0. */
+function countable(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+/**
+ * False when the provider reported nothing that is priced (e.g. a stream without usage): no
+ * cost then, not 0. The same test as "toPricesUsage gives a key", without building the object.
+ */
 export function hasBillableUsage(usage: Usage): boolean {
-  return Object.keys(toPricesUsage(usage)).length > 0;
+  if (countable(usage.inputTokens) || countable(usage.cacheReadTokens) || countable(usage.cacheWriteTokens)) return true;
+  if (countable(usage.outputTokens) || countable(usage.searchUnits) || countable(usage.audioSeconds)) return true;
+  // Without output, reasoning is kept only when it is 0 (see toPricesUsage).
+  return usage.reasoningTokens === 0;
 }
 
 /**
@@ -75,11 +89,17 @@ export function hasBillableUsage(usage: Usage): boolean {
  * OpenAI's (and Anthropic's, DeepSeek's, ...) for models Azure resells at list price.
  */
 export function providerIdFor(provider: string | undefined): string | null | undefined {
+  const id = candidateIdFor(provider);
+  if (id === null || id === undefined) return id;
+  return findProvider({ providerId: id }) ? id : undefined;
+}
+
+/** providerIdFor without asking the library whether it knows the id (resolvedPrice asks). */
+function candidateIdFor(provider: string | undefined): string | null | undefined {
   if (provider === undefined || provider === '') return undefined;
   const name = provider.toLowerCase();
   if (SELF_HOSTED.has(name)) return null;
-  const id = PROVIDER_IDS[name] ?? name;
-  return findProvider({ providerId: id }) ? id : undefined;
+  return PROVIDER_IDS[name] ?? name;
 }
 
 /**
@@ -88,14 +108,9 @@ export function providerIdFor(provider: string | undefined): string | null | und
  * cached tokens than input tokens); the pricer reports that.
  */
 export function bundledPrice(query: PriceQuery): Cost | undefined {
-  const providerId = providerIdFor(query.provider);
-  if (providerId === null) return undefined;
-  const usage = toPricesUsage(query.usage);
-  if (Object.keys(usage).length === 0) return undefined;
-  const result = calcPrice(usage, query.model, {
-    ...(providerId !== undefined ? { providerId } : {}),
-    timestamp: new Date(query.at),
-  });
+  const providerId = candidateIdFor(query.provider);
+  if (providerId === null || !hasBillableUsage(query.usage)) return undefined;
+  const result = resolvedPrice(toPricesUsage(query.usage), query.model, providerId, new Date(query.at));
   if (!result) return undefined;
   let totalCost = result.total_price;
   // The library charges a per-request fee once per calculation; one call's usage of a model

@@ -5,41 +5,38 @@
  */
 import { warnOnce } from '../log.js';
 import { applyPrivacy, redactKeys } from '../privacy/index.js';
+import { isoTime } from '../serialize/iso-time.js';
 import { snapshot } from '../serialize/snapshot.js';
 import type { ResolvedSettings } from '../settings.js';
-import type { LiveCall } from '../trace/call.js';
+import type { LiveCall, RecordContent } from '../trace/call.js';
 import type { Call, Summary } from '../types.js';
-
-interface Processed {
-  inputs: Record<string, unknown>;
-  output: unknown;
-}
 
 /**
  * A call is exported again when a child that outlived it adds usage; its inputs and output
- * do not change by then, and the hooks must not run twice on them.
+ * do not change by then, and the hooks must not run twice on them. The result is kept on the
+ * call itself: a WeakMap entry per call (set, look-up, and the GC's ephemeron work) cost
+ * about as much as the privacy pipeline it was saving.
  */
-const processed = new WeakMap<LiveCall, Processed>();
-
-function processContent(call: LiveCall, settings: ResolvedSettings): Processed {
-  const cached = processed.get(call);
-  if (cached) return cached;
+function processContent(call: LiveCall, settings: ResolvedSettings): RecordContent {
+  if (call.content !== undefined) return call.content;
   const opSettings = call.spec.settings;
-  const common = { redactKeys: settings.redactKeys, captureContent: settings.captureContent, warnOnce };
   // applyPrivacy works in place on the snapshots: nothing reads them after this.
   const inputs = applyPrivacy('inputs', call.inputs, {
-    ...common,
+    redactKeys: settings.redactKeys,
+    captureContent: settings.captureContent,
+    warnOnce,
     opHook: opSettings?.postprocessInputs,
     globalHook: settings.postprocessInputs,
   });
   const output = applyPrivacy('output', call.output, {
-    ...common,
+    redactKeys: settings.redactKeys,
+    captureContent: settings.captureContent,
+    warnOnce,
     opHook: opSettings?.postprocessOutput,
     globalHook: settings.postprocessOutput,
   });
-  const result = { inputs, output };
-  processed.set(call, result);
-  return result;
+  call.content = { inputs, output };
+  return call.content;
 }
 
 export function toRecord(call: LiveCall, settings: ResolvedSettings): Call {
@@ -52,8 +49,8 @@ export function toRecord(call: LiveCall, settings: ResolvedSettings): Call {
     opName: call.spec.opName,
     displayName: displayNameOf(call, inputs),
     kind: call.spec.kind,
-    startedAt: new Date(call.startedAt).toISOString(),
-    endedAt: call.endedAt === null ? null : new Date(call.endedAt).toISOString(),
+    startedAt: isoTime(call.startedAt),
+    endedAt: call.endedAt === null ? null : isoTime(call.endedAt),
     status: call.status,
     inputs,
     output,

@@ -49,30 +49,37 @@ export function applyPrivacy(field: 'inputs', value: JsonValue, cfg: PrivacyConf
 export function applyPrivacy(field: PrivacyField, value: JsonValue, cfg: PrivacyConfig): JsonValue;
 export function applyPrivacy(field: PrivacyField, value: JsonValue, cfg: PrivacyConfig): JsonValue {
   let current = redactWithMatcher(value, keyMatcherFor(cfg.redactKeys));
-  const hookKind = field === 'inputs' ? 'postprocessInputs' : 'postprocessOutput';
-  const hooks: Array<[PrivacyHook | undefined, string]> = [
-    [cfg.opHook, cfg.opHookName ?? `op ${hookKind}`],
-    [cfg.globalHook, cfg.globalHookName ?? `global ${hookKind}`],
-  ];
-  for (const [hook, hookName] of hooks) {
-    if (hook === undefined) continue;
-    const outcome = runHook(hook, current, cfg.limits);
-    if (!outcome.ok) {
-      cfg.warnOnce?.(
-        `privacy-hook-failed:${hookName}`,
-        `${hookName} failed (${outcome.reason}); the ${field} of each call it fails on are replaced by a marker.`,
-      );
-      // Without content capture the message stays out too: a hook's error can quote its input.
-      const marker = cfg.captureContent === false
-        ? `${REDACTION_FAILED_PREFIX}${hookName}]`
-        : `${REDACTION_FAILED_PREFIX}${hookName}: ${outcome.reason}]`;
-      return field === 'inputs' ? { value: marker } : marker;
-    }
+  // Runs twice per exported call: hook names are only built when a hook fails.
+  if (cfg.opHook !== undefined) {
+    const outcome = runHook(cfg.opHook, current, cfg.limits);
+    if (!outcome.ok) return failClosed(field, cfg.opHookName ?? `op ${hookKindOf(field)}`, outcome.reason, cfg);
+    current = outcome.value;
+  }
+  if (cfg.globalHook !== undefined) {
+    const outcome = runHook(cfg.globalHook, current, cfg.limits);
+    if (!outcome.ok) return failClosed(field, cfg.globalHookName ?? `global ${hookKindOf(field)}`, outcome.reason, cfg);
     current = outcome.value;
   }
   if (field === 'inputs') current = asInputsObject(current);
   if (cfg.captureContent === false) current = stripContent(current);
   return current;
+}
+
+function hookKindOf(field: PrivacyField): string {
+  return field === 'inputs' ? 'postprocessInputs' : 'postprocessOutput';
+}
+
+/** The marker that replaces the whole field; later hooks do not run. */
+function failClosed(field: PrivacyField, hookName: string, reason: string, cfg: PrivacyConfig): JsonValue {
+  cfg.warnOnce?.(
+    `privacy-hook-failed:${hookName}`,
+    `${hookName} failed (${reason}); the ${field} of each call it fails on are replaced by a marker.`,
+  );
+  // Without content capture the message stays out too: a hook's error can quote its input.
+  const marker = cfg.captureContent === false
+    ? `${REDACTION_FAILED_PREFIX}${hookName}]`
+    : `${REDACTION_FAILED_PREFIX}${hookName}: ${reason}]`;
+  return field === 'inputs' ? { value: marker } : marker;
 }
 
 type HookOutcome = { ok: true; value: JsonValue } | { ok: false; reason: string };

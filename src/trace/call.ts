@@ -9,6 +9,12 @@ import type { CallException, CallHandle, CallKind, CallStatus, OpSettings, Summa
 import { uuidv7 } from './ids.js';
 import { addCostTo, addUsageTo, priceUsage } from './summary.js';
 
+/** What export/pipeline.ts makes of `inputs` and `output`. */
+export interface RecordContent {
+  inputs: Record<string, unknown>;
+  output: unknown;
+}
+
 export interface CallSpec {
   opName: string;
   kind: CallKind;
@@ -35,10 +41,16 @@ export class LiveCall implements CallHandle {
   outputBytes = 0;
   exception: CallException | null = null;
   readonly summary: Summary = {};
-  /** Usage reported for this call itself (descendants roll into `summary.usage` only). */
-  private ownUsage: Map<string, Usage> | undefined;
+  /**
+   * Usage reported for this call itself, per model in the order reported (descendants roll
+   * into `summary.usage` only). Pairs rather than a Map: a call reports one model or two, and
+   * a Map costs far more to build and to keep. Dropped once rolled up at the end.
+   */
+  private ownUsage: Array<[string, Usage]> | undefined = undefined;
   /** Set while the call sits in the export queue, so a re-export is not queued twice. */
   queued = false;
+  /** Inputs and output after the privacy pipeline, set by the first export and reused by a re-export. */
+  content: RecordContent | undefined = undefined;
   /** The OpenTelemetry trace this call's trace joined (SPEC §7); set by beginCall, inherited by children. */
   otelTraceId: string | undefined = undefined;
 
@@ -70,10 +82,14 @@ export class LiveCall implements CallHandle {
 
   /** Integrations report what the provider billed; it is priced and rolled up when the call ends. */
   addUsage(model: string, usage: Usage): void {
-    this.ownUsage ??= new Map();
-    const existing = this.ownUsage.get(model);
-    if (existing) addUsageTo(existing, usage);
-    else this.ownUsage.set(model, { ...usage });
+    const own = (this.ownUsage ??= []);
+    for (const entry of own) {
+      if (entry[0] === model) {
+        addUsageTo(entry[1], usage);
+        return;
+      }
+    }
+    own.push([model, { ...usage }]);
   }
 
   succeed(output: unknown): void {
@@ -105,12 +121,16 @@ export class LiveCall implements CallHandle {
     this.status = status;
     this.endedAt = Date.now();
     this.summary.latencyMs = roundMs(performance.now() - this.startMark);
-    if (this.ownUsage) this.rollUp(this.ownUsage);
+    const own = this.ownUsage;
+    if (own) {
+      this.ownUsage = undefined;
+      this.rollUp(own);
+    }
     state.recorder?.enqueue(this);
   }
 
   /** Adds this call's usage and cost to itself and every ancestor; ancestors already exported are sent again. */
-  private rollUp(usageByModel: Map<string, Usage>): void {
+  private rollUp(usageByModel: Array<[string, Usage]>): void {
     for (const [model, usage] of usageByModel) {
       const cost = priceUsage(this.spec.provider, model, usage, this.startedAt);
       for (let call: LiveCall | undefined = this; call; call = call.parent) {
