@@ -7,11 +7,23 @@ import { randomFillSync } from 'node:crypto';
 const POOL_IDS = 512;
 const pool = Buffer.allocUnsafe(POOL_IDS * 10);
 let offset = pool.length;
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** ASCII codes of the hex digits, to write an id into bytes and decode it once. */
+const HEX_CODES = Buffer.from('0123456789abcdef', 'latin1');
+const out = Buffer.alloc(36);
 
 let lastMs = 0;
 let sequence = 0;
 
+function writeByte(at: number, value: number): number {
+  out[at] = HEX_CODES[(value >>> 4) & 0x0f]!;
+  out[at + 1] = HEX_CODES[value & 0x0f]!;
+  return at + 2;
+}
+
+/**
+ * The id is written as ASCII into one buffer and decoded once: concatenating two-character
+ * pieces would leave a rope of small strings alive for as long as the call is queued.
+ */
 export function uuidv7(): string {
   if (offset >= pool.length) {
     randomFillSync(pool);
@@ -34,12 +46,20 @@ export function uuidv7(): string {
   }
   const high = Math.floor(ms / 0x1000000);
   const low = ms % 0x1000000;
-  return (
-    HEX[(high >>> 16) & 0xff]! + HEX[(high >>> 8) & 0xff]! + HEX[high & 0xff]! +
-    HEX[(low >>> 16) & 0xff]! + '-' + HEX[(low >>> 8) & 0xff]! + HEX[low & 0xff]! + '-' +
-    HEX[0x70 | ((sequence >>> 8) & 0x0f)]! + HEX[sequence & 0xff]! + '-' +
-    HEX[0x80 | (pool[r + 1]! & 0x3f)]! + HEX[pool[r + 2]!]! + '-' +
-    HEX[pool[r + 3]!]! + HEX[pool[r + 4]!]! + HEX[pool[r + 5]!]! +
-    HEX[pool[r + 6]!]! + HEX[pool[r + 7]!]! + HEX[pool[r + 8]!]!
-  );
+  let at = writeByte(0, (high >>> 16) & 0xff);
+  at = writeByte(at, (high >>> 8) & 0xff);
+  at = writeByte(at, high & 0xff);
+  at = writeByte(at, (low >>> 16) & 0xff);
+  out[at++] = 0x2d;
+  at = writeByte(at, (low >>> 8) & 0xff);
+  at = writeByte(at, low & 0xff);
+  out[at++] = 0x2d;
+  at = writeByte(at, 0x70 | ((sequence >>> 8) & 0x0f));
+  at = writeByte(at, sequence & 0xff);
+  out[at++] = 0x2d;
+  at = writeByte(at, 0x80 | (pool[r + 1]! & 0x3f));
+  at = writeByte(at, pool[r + 2]!);
+  out[at++] = 0x2d;
+  for (let i = 3; i <= 8; i++) at = writeByte(at, pool[r + i]!);
+  return out.toString('latin1', 0, 36);
 }
