@@ -1,8 +1,9 @@
 /**
- * tracewire's benchmark (SPEC §9): what tracing adds to op() calls and to openai SDK calls
- * served by an in-memory fetch, the local store's sustained rate, and memory under an
- * exporter that never finishes. Prints tables and writes bench/results.json. Always exits 0:
- * the bench reports, the tests decide.
+ * tracewire's benchmark (SPEC §9): what tracing adds to op() calls and to the SDK calls of
+ * openai, @anthropic-ai/sdk, cohere-ai and @mistralai/mistralai served by an in-memory fetch,
+ * the local store's sustained rate, and memory under an exporter that never finishes.
+ * Prints tables and writes bench/results.json. Always exits 0: the bench reports, the tests
+ * decide.
  *   npm run bench        (builds first; or `npx tsup && node bench/run.mjs`)
  *
  * Method: every case runs in its own child process (settings come from the environment at
@@ -16,18 +17,27 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { runCase } from './lib/child.mjs';
 import { summarizeOpenAI } from './lib/summary-openai.mjs';
+import { summarizeSdks } from './lib/summary-sdks.mjs';
 import { summarizeMemory, summarizeOps, summarizeStore } from './lib/summaries.mjs';
 
 const RESULTS = new URL('./results.json', import.meta.url);
 const DISABLED = { env: { TRACEWIRE_DISABLED: 'true' } };
 const TAX_PAIRS = 5;
+const SDK_NAMES = ['openai', 'anthropic', 'cohere', 'mistral'];
+const SDK_PACKAGES = { openai: 'openai', anthropic: '@anthropic-ai/sdk', cohere: 'cohere-ai', mistral: '@mistralai/mistralai' };
+const sdkKey = (sdk, variant) => `${sdk}${variant[0].toUpperCase()}${variant.slice(1)}`;
+
+/** Per SDK, bare vs wrapX client in one process, traced and with TRACEWIRE_DISABLED=true. */
+const SDK_CASES = SDK_NAMES.flatMap((sdk) => [
+  { key: sdkKey(sdk, 'traced'), title: `${sdk} calls, traced`, run: () => runCase('sdk-calls', [sdk, 'traced']) },
+  { key: sdkKey(sdk, 'disabled'), title: `${sdk} calls, TRACEWIRE_DISABLED=true`, run: () => runCase('sdk-calls', [sdk, 'disabled'], DISABLED) },
+]);
 
 const CASES = [
   { key: 'opNull', title: 'op() overhead, no-op exporter', run: () => runCase('op-overhead', ['null']) },
   { key: 'opLocal', title: 'op() overhead, local exporter', run: () => runCase('op-overhead', ['local']) },
   { key: 'opDisabled', title: 'op() overhead, TRACEWIRE_DISABLED=true', run: () => runCase('op-overhead', ['disabled'], DISABLED) },
-  { key: 'openaiTraced', title: 'openai calls, traced', run: () => runCase('openai-calls', ['traced']) },
-  { key: 'openaiDisabled', title: 'openai calls, TRACEWIRE_DISABLED=true', run: () => runCase('openai-calls', ['disabled'], DISABLED) },
+  ...SDK_CASES,
   { key: 'processTax', title: 'untraced openai calls, clean vs tracing-on process (alternating pairs)', run: runProcessTax },
   { key: 'store', title: 'local store throughput', run: () => runCase('store-throughput') },
   { key: 'memory', title: 'memory with a hanging exporter', run: () => runCase('memory') },
@@ -60,7 +70,7 @@ const meta = {
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model,
   tracewire: versionOf(new URL('../package.json', import.meta.url)),
-  openai: versionOf(new URL('../node_modules/openai/package.json', import.meta.url)),
+  sdks: Object.fromEntries(SDK_NAMES.map((sdk) => [SDK_PACKAGES[sdk], versionOf(new URL(`../node_modules/${SDK_PACKAGES[sdk]}/package.json`, import.meta.url))])),
   loadAverageAtStart: loadavg()[0],
 };
 console.log(`tracewire bench: node ${meta.node}, ${meta.cpus} CPUs, load average ${meta.loadAverageAtStart.toFixed(2)}`);
@@ -98,6 +108,7 @@ const summarize = (name, fn, ...inputs) => {
 };
 summarize('opOverhead', summarizeOps, raw.opNull, raw.opLocal, raw.opDisabled);
 summarize('openai', summarizeOpenAI, raw.openaiTraced, raw.openaiDisabled, raw.processTax ?? { pairs: [] });
+summarize('sdks', summarizeSdks, Object.fromEntries(SDK_NAMES.map((sdk) => [sdk, { traced: raw[sdkKey(sdk, 'traced')], disabled: raw[sdkKey(sdk, 'disabled')] }])));
 summarize('store', summarizeStore, raw.store);
 summarize('memory', summarizeMemory, raw.memory);
 

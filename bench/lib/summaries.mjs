@@ -53,7 +53,7 @@ export function summarizeStore(run) {
     storeWriteNsPerRecord: run.storeWriteNsPerRecord,
   };
   printTable(
-    `4. local store, ${run.calls.toLocaleString('en-US')} op() calls of ~${run.payload.inputBytes} B in / ~${run.payload.outputBytes} B out, first call to flush()`,
+    `5. local store, ${run.calls.toLocaleString('en-US')} op() calls of ~${run.payload.inputBytes} B in / ~${run.payload.outputBytes} B out, first call to flush()`,
     ['measure', 'value'],
     [
       ['end to end, records/s', num(run.recordsPerSecond, 0)],
@@ -98,7 +98,7 @@ export function summarizeMemory(run) {
     }
   }
   printTable(
-    `5. memory, exporter that never resolves, ${run.calls.toLocaleString('en-US')} calls per phase (queue bound ${num(queueMB, 0)} MB; heap after full GC)`,
+    `6. memory, exporter that never resolves, ${run.calls.toLocaleString('en-US')} calls per phase (queue bound ${num(queueMB, 0)} MB; heap after full GC)`,
     ['phase', 'calls', 'heapUsed MB', 'RSS MB', 'queued', 'dropped (total)'],
     rows,
   );

@@ -7,17 +7,8 @@
  * Verdicts use CPU time: on a shared machine wall time also counts waiting for a core.
  */
 import { median } from './measure.mjs';
+import { CPU_TARGET_PERCENT, disabledFigures, inProcessFigures, STREAM_TARGET_NS } from './sdk-figures.mjs';
 import { num, percent, printTable, signed, spread, target } from './report.mjs';
-
-const STREAM_TARGET_NS = 1_000;
-const CPU_TARGET_PERCENT = 5;
-/** Below this share of the bare figure a difference counts as noise even if it is consistent. */
-const NOISE_SHARE = 0.01;
-
-/** A difference is "within noise" when its quartiles straddle zero or it is under 1% of the bare figure. */
-function withinNoise(added, quartiles, bare) {
-  return (quartiles[0] <= 0 && quartiles[1] >= 0) || Math.abs(added) <= bare * NOISE_SHARE;
-}
 
 /** Per pair of processes (run back to back), tracing-on relative to clean; medians over the pairs. */
 function summarizeProcessTax(pairs) {
@@ -40,37 +31,14 @@ function summarizeProcessTax(pairs) {
 export function summarizeOpenAI(traced, disabled, tax) {
   const { plain, stream } = traced;
   const chunks = stream.chunks;
-  const perChunk = (ns) => ns / chunks;
-  const inProcess = {
-    bareCpuUs: plain.bare.cpuNs / 1e3,
-    tracedCpuUs: plain.traced.cpuNs / 1e3,
-    bareWallUs: plain.bare.wallNs / 1e3,
-    tracedWallUs: plain.traced.wallNs / 1e3,
-    plainCpuPercent: (plain.traced.addedCpuNs / plain.bare.cpuNs) * 100,
-    plainCpuPercentQuartiles: plain.traced.addedCpuNsQuartiles.map((ns) => (ns / plain.bare.cpuNs) * 100),
-    plainWallPercent: (plain.traced.addedWallNs / plain.bare.wallNs) * 100,
-    bareStreamCpuNsPerChunk: perChunk(stream.bare.cpuNs),
-    tracedStreamCpuNsPerChunk: perChunk(stream.traced.cpuNs),
-    bareStreamWallNsPerChunk: perChunk(stream.bare.wallNs),
-    tracedStreamWallNsPerChunk: perChunk(stream.traced.wallNs),
-    streamCpuNsPerChunk: perChunk(stream.traced.addedCpuNs),
-    streamCpuNsPerChunkQuartiles: stream.traced.addedCpuNsQuartiles.map(perChunk),
-    streamWallNsPerChunk: perChunk(stream.traced.addedWallNs),
-    streamWallNsPerChunkQuartiles: stream.traced.addedWallNsQuartiles.map(perChunk),
-  };
+  const inProcess = inProcessFigures(traced);
   const processTax = summarizeProcessTax(tax.pairs);
   const total = {
     plainCpuPercent: ((1 + inProcess.plainCpuPercent / 100) * (1 + (processTax?.plainCpuPercent ?? 0) / 100) - 1) * 100,
     streamCpuNsPerChunk: inProcess.streamCpuNsPerChunk + (processTax?.streamCpuNsPerChunk ?? 0),
     includesProcessTax: processTax !== undefined,
   };
-  const d = {
-    plainCpuPercent: (disabled.plain.traced.addedCpuNs / disabled.plain.bare.cpuNs) * 100,
-    plainCpuPercentQuartiles: disabled.plain.traced.addedCpuNsQuartiles.map((ns) => (ns / disabled.plain.bare.cpuNs) * 100),
-    streamCpuNsPerChunk: perChunk(disabled.stream.traced.addedCpuNs),
-    streamCpuNsPerChunkQuartiles: disabled.stream.traced.addedCpuNsQuartiles.map(perChunk),
-    recorded: disabled.plain.recorded + disabled.stream.recorded,
-  };
+  const d = disabledFigures(disabled);
 
   printTable(
     `2. openai chat.completions.create, in-memory fetch, per call (${plain.calls} calls x ${traced.rounds} rounds, calls + flush, medians)`,
@@ -108,9 +76,6 @@ export function summarizeOpenAI(traced, disabled, tax) {
   console.log(`   traced records: ${plain.recorded + stream.recorded} of ${traced.expectedRecords} expected; ` +
     `stream output rebuilt: ${stream.outputRebuilt}; with TRACEWIRE_DISABLED: ${d.recorded} records`);
 
-  const disabledPass = d.recorded === 0 &&
-    withinNoise(disabled.plain.traced.addedCpuNs, disabled.plain.traced.addedCpuNsQuartiles, disabled.plain.bare.cpuNs) &&
-    withinNoise(disabled.stream.traced.addedCpuNs, disabled.stream.traced.addedCpuNsQuartiles, disabled.stream.bare.cpuNs);
   const taxNote = (inside, outside, unit) => (processTax ? ` (in-process ${inside}${unit}, process-wide ${outside}${unit})` : ' (in-process only)');
   return {
     data: { inProcess, processTax, total, disabled: d, recorded: plain.recorded + stream.recorded, expectedRecords: traced.expectedRecords },
@@ -123,7 +88,7 @@ export function summarizeOpenAI(traced, disabled, tax) {
           taxNote(signed(inProcess.streamCpuNsPerChunk, 0), signed(processTax?.streamCpuNsPerChunk ?? 0, 0), ' ns'),
         total.streamCpuNsPerChunk < STREAM_TARGET_NS),
       target('disabled', 'TRACEWIRE_DISABLED vs no tracing (openai, CPU)', 'within noise',
-        `${percent(d.plainCpuPercent)} per call, ${signed(d.streamCpuNsPerChunk, 0)} ns per chunk`, disabledPass),
+        `${percent(d.plainCpuPercent)} per call, ${signed(d.streamCpuNsPerChunk, 0)} ns per chunk`, d.withinNoise),
     ],
   };
 }
