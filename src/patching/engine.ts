@@ -37,6 +37,18 @@ export interface WrapContext {
   target: TargetDefinition;
   /** Installed package version, for `attributes.integration`. */
   version: string | undefined;
+  /** Runs before a recorded call, with the method's `this` (never throws): e.g. adopts the client's tracer. */
+  beforeRecord?: (resource: unknown) => void;
+}
+
+/**
+ * True when a traced method of `integration` called now would be recorded: the guard of
+ * tracedMethod, for code that must decide before the method is called (self-tracing.ts).
+ */
+export function recordsNow(integration: IntegrationDefinition): boolean {
+  if (!state.enabled || depth.value > 0) return false;
+  if (!state.settings?.integrations[integration.name].enabled) return false;
+  return currentFrame()?.disabled !== true;
 }
 
 export function tracedMethod(original: Method, ctx: WrapContext): Method {
@@ -84,6 +96,7 @@ export function tracedMethod(original: Method, ctx: WrapContext): Method {
 
 function open(resource: unknown, args: unknown[], ctx: WrapContext, settings: IntegrationSettings) {
   const { integration, target } = ctx;
+  ctx.beforeRecord?.(resource);
   const opSettings = settings.opSettings;
   const inputs = target.inputs ? target.inputs(args) : bodyOf(args[0]);
   const destination: Destination = integration.destination(resource);

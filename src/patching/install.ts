@@ -8,22 +8,14 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describeError, warnOnce } from '../log.js';
 import { originalOf, tracedMethod } from './engine.js';
+import { resolvePath } from './paths.js';
 import { tapStreamClass } from './readable.js';
-import { patchSelfTracing } from './self-tracing.js';
+import { patchStreamFactory } from './handoff.js';
+import { isTracerField, patchSelfTracing } from './self-tracing.js';
+import { adoptBefore, adopterOf, catchTracerField } from './tracer-field.js';
 import type { IntegrationDefinition, Location, TargetDefinition } from './types.js';
 
-export function resolvePath(root: unknown, path: readonly string[]): unknown {
-  let node: unknown = root;
-  for (const key of path) {
-    if (node === null || (typeof node !== 'object' && typeof node !== 'function')) return undefined;
-    try {
-      node = (node as Record<string, unknown>)[key];
-    } catch {
-      return undefined;
-    }
-  }
-  return node;
-}
+export { resolvePath };
 
 /**
  * The package's own files, loaded on demand for locations that name one. Requiring a file the
@@ -33,10 +25,15 @@ export function resolvePath(root: unknown, path: readonly string[]): unknown {
 class PackageFiles {
   private readonly loaded = new Map<string, unknown>();
 
-  constructor(private readonly dir: string | undefined) {}
+  /** `build`: of the exports being patched; undefined when there are none (then every build's files). */
+  constructor(
+    private readonly dir: string | undefined,
+    private readonly build?: 'cjs' | 'esm',
+  ) {}
 
-  load(file: string): unknown {
+  load(file: string, build?: 'cjs' | 'esm'): unknown {
     if (this.dir === undefined) return undefined;
+    if (build !== undefined && this.build !== undefined && build !== this.build) return undefined;
     if (!this.loaded.has(file)) this.loaded.set(file, this.read(join(this.dir, file)));
     return this.loaded.get(file);
   }
@@ -54,7 +51,7 @@ class PackageFiles {
 
 /** What a location names in a loaded copy of the SDK (undefined when it does not resolve). */
 function resolveLocation(exports: unknown, location: Location, files: PackageFiles): unknown {
-  if (!isExportsPath(location)) return resolvePath(files.load(location.file), location.path);
+  if (!isExportsPath(location)) return resolvePath(files.load(location.file, location.build), location.path);
   // An ESM namespace of a CommonJS package may hold its exports under `default` only.
   for (const root of [exports, resolvePath(exports, ['default'])]) {
     const found = resolvePath(root, location);
@@ -83,6 +80,21 @@ function firstLocated(exports: unknown, locations: readonly Location[], files: P
     if (found !== undefined && found !== null) return found;
   }
   return undefined;
+}
+
+/** Every distinct object the locations name (a class itself, not its prototype). */
+function allLocated(exports: unknown, locations: readonly Location[], files: PackageFiles): Record<string, unknown>[] {
+  const found = new Set<Record<string, unknown>>();
+  for (const location of locations) {
+    const value = resolveLocation(exports, location, files);
+    if (typeof value === 'function' || (value !== null && typeof value === 'object')) found.add(value as Record<string, unknown>);
+  }
+  return [...found];
+}
+
+/** The build whose exports these are: an ES module namespace (also import-in-the-middle's) is `esm`. */
+function buildOf(exports: unknown): 'cjs' | 'esm' {
+  return Object.prototype.toString.call(exports) === '[object Module]' ? 'esm' : 'cjs';
 }
 
 export function readPackageVersion(packageDir: string | undefined): string | undefined {
@@ -117,7 +129,7 @@ function install(owner: Record<string, unknown>, target: TargetDefinition, integ
   if (method === undefined) return false;
   const current = owner[method];
   if (originalOf(current)) return true;
-  const wrapped = tracedMethod(current as (...args: unknown[]) => unknown, { integration, target, version });
+  const wrapped = tracedMethod(current as (...args: unknown[]) => unknown, { integration, target, version, beforeRecord: adopterFor(integration) });
   const descriptor = Object.getOwnPropertyDescriptor(owner, method);
   Object.defineProperty(owner, method, {
     value: wrapped,
@@ -131,7 +143,7 @@ function install(owner: Record<string, unknown>, target: TargetDefinition, integ
 /** Patches every target found in a loaded copy of the SDK; returns how many were patched. */
 export function patchExports(exports: unknown, integration: IntegrationDefinition, version: string | undefined, packageDir?: string): number {
   checkVersion(integration, version);
-  const files = new PackageFiles(packageDir);
+  const files = new PackageFiles(packageDir, buildOf(exports));
   let patched = 0;
   for (const target of integration.targets) {
     const owner = ownerAt(exports, [...(target.classFiles ?? []), ...target.classPaths], files);
@@ -156,7 +168,7 @@ export function patchSupportAt(packageDir: string, integration: IntegrationDefin
   patchSupport(undefined, integration, readPackageVersion(packageDir), new PackageFiles(packageDir));
 }
 
-/** What the integration needs besides its methods: its stream class, its own tracing hook. */
+/** What the integration needs besides its methods: its stream class and factory, its own tracing. */
 function patchSupport(exports: unknown, integration: IntegrationDefinition, version: string | undefined, files: PackageFiles): void {
   if (integration.streamShape === 'readableSource' && integration.streamClass) {
     const streamClass = firstLocated(exports, integration.streamClass, files);
@@ -169,10 +181,35 @@ function patchSupport(exports: unknown, integration: IntegrationDefinition, vers
       );
     }
   }
+  // Absent in versions without such helpers: nothing builds a stream from a traced response.
+  const factory = integration.streamFactory;
+  if (factory) for (const owner of allLocated(exports, factory.at, files)) patchStreamFactory(owner, factory.method);
   const selfTracing = integration.selfTracing;
   // Absent in SDK versions without tracing of their own: nothing to keep from duplicating.
-  const hookOwner = selfTracing && ownerAt(exports, selfTracing.at, files);
-  if (selfTracing && hookOwner) patchSelfTracing(hookOwner, integration, selfTracing);
+  if (!selfTracing) return;
+  if (!isTracerField(selfTracing)) {
+    const hookOwner = ownerAt(exports, selfTracing.at, files);
+    if (hookOwner) patchSelfTracing(hookOwner, integration, selfTracing);
+    return;
+  }
+  const clientProto = ownerAt(exports, selfTracing.clientClass, files);
+  if (clientProto) catchTracerField(clientProto, integration, selfTracing);
+  const adopt = adopterFor(integration)!;
+  for (const helper of selfTracing.adoptAt ?? []) {
+    const owner = ownerAt(exports, helper.at, files);
+    if (owner) adoptBefore(owner, helper.method, adopt);
+  }
+}
+
+const adopters = new WeakMap<IntegrationDefinition, (resource: unknown) => void>();
+
+/** For an SDK keeping a tracer per client: adopts the client of a traced call's `this` (tracer-field.ts). */
+function adopterFor(integration: IntegrationDefinition): ((resource: unknown) => void) | undefined {
+  const selfTracing = integration.selfTracing;
+  if (!selfTracing || !isTracerField(selfTracing)) return undefined;
+  let adopt = adopters.get(integration);
+  if (!adopt) adopters.set(integration, (adopt = adopterOf(integration, selfTracing)));
+  return adopt;
 }
 
 /** Wraps the methods of one client instance (own properties shadow the prototype). */

@@ -103,9 +103,9 @@ export function patchLoaded(integration: IntegrationDefinition, options: { esm: 
 
 const supportPatched = new Set<string>();
 
-/** Patches the stream class and tracing hook of the copies the app resolves, for wrapped clients (once). */
+/** Patches the stream class, stream factory and tracing hook of the copies the app resolves, for wrapped clients (once). */
 export function patchSupportFromApp(integration: IntegrationDefinition): void {
-  if ((!integration.streamClass && !integration.selfTracing) || supportPatched.has(integration.name)) return;
+  if ((!integration.streamClass && !integration.streamFactory && !integration.selfTracing) || supportPatched.has(integration.name)) return;
   supportPatched.add(integration.name);
   for (const base of resolutionBases()) {
     let packageDir: string | undefined;

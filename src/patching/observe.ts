@@ -6,6 +6,7 @@ import { types } from 'node:util';
 import { onProcessExit } from '../export/exit-tasks.js';
 import type { LiveCall } from '../trace/call.js';
 import { abortTest, recordedError } from './errors.js';
+import { awaitHandoff } from './handoff.js';
 import { expectStream, forgetStream, isTapped, observerTap, tapStreamClass } from './readable.js';
 import { observeAsyncIterable, observeStainlessStream, StreamObserver } from './streams.js';
 import type { IntegrationDefinition, TargetDefinition } from './types.js';
@@ -149,8 +150,10 @@ function endUnconsumed(call: LiveCall): void {
 function observeStainlessPromise(p: StainlessPromise, o: Observation): void {
   let parseRequested = false;
   let settled = false;
+  let withdraw: (() => void) | undefined;
   const requested = () => {
     parseRequested = true;
+    withdraw?.();
     if (unconsumed.delete(o.call)) dropped.unregister(o.call);
   };
   const onParsed = (value: unknown) => {
@@ -190,12 +193,20 @@ function observeStainlessPromise(p: StainlessPromise, o: Observation): void {
       };
     }
   };
+  // A stream built from the unparsed response by an SDK helper (handoff.ts) is this call's.
+  const take = (stream: unknown) => {
+    if (settled || parseRequested || o.call.ended || stream === null || typeof stream !== 'object') return;
+    if (!observeStream(stream, o)) return;
+    settled = true;
+    requested();
+  };
   instrument(p);
   p.responsePromise.then(
-    () => {
+    (props) => {
       if (parseRequested || o.call.ended) return;
       unconsumed.add(o.call);
       dropped.register(p, o.call, o.call);
+      if (o.streaming) withdraw = awaitHandoff((props as { response?: unknown } | null)?.response, take);
     },
     onFailed,
   );

@@ -11,6 +11,8 @@ import type { ResolvedSettings } from '../settings.js';
 import { state } from '../state.js';
 import type { IntegrationName } from '../types.js';
 import { patchInstance } from './install.js';
+import { isTracerField } from './self-tracing.js';
+import { adoptClient } from './tracer-field.js';
 import { hookFutureLoads, patchLoaded, patchSupportFromApp } from './modules.js';
 import type { IntegrationDefinition } from './types.js';
 
@@ -54,6 +56,9 @@ export function wrapClient<T>(client: T, name: IntegrationName, wrapperName: str
   if (patched === 0) {
     throw new TypeError(`${wrapperName}(client): this object has none of the ${integration.packageName} methods tracewire traces; pass a client created with new ${wrapperName.replace('wrap', '')}(...).`);
   }
+  // Its own tracer, built before it was wrapped: only this client's spans may give way to tracewire's.
+  const selfTracing = integration.selfTracing;
+  if (selfTracing && isTracerField(selfTracing)) adoptClient(client, integration, selfTracing);
   // A wrapped client's streams are built by the SDK's own classes, which only the package reaches.
   try {
     patchSupportFromApp(integration);

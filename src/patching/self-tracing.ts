@@ -1,29 +1,36 @@
 /**
- * SDKs with OpenTelemetry tracing of their own (Mistral 2.x) would add a second span for a
- * request tracewire records, once both feed the same OpenTelemetry pipeline (SPEC §5). The
- * hook that starts the SDK's span is wrapped: it is skipped exactly when
- *   - the request belongs to a call tracewire is recording for that integration (the call's
- *     frame is current: the SDK runs its hooks in the continuation of the patched method), and
+ * SDKs with OpenTelemetry tracing of their own (Mistral 2.x, Anthropic 0.134+) would add a
+ * second span for a request tracewire records, once both feed the same OpenTelemetry pipeline
+ * (SPEC §5). One rule for all of them: the SDK's span for a request is skipped exactly when
+ *   - tracewire records that request (the call's frame is current: the SDK starts its span in
+ *     the continuation of the patched method), or is about to (a helper that starts the span
+ *     before it calls the traced method, see tracer-field.ts), and
  *   - tracewire itself exports to OpenTelemetry (an `otlp` exporter is configured).
  * Otherwise the SDK traces as it always did: a request tracewire does not record, or one whose
  * record never reaches OpenTelemetry, keeps the SDK's span as its only one.
+ *
+ * This file holds the rule and the hook-method form (Mistral's `TracingHook.beforeRequest`).
  */
 import { describeError, warnOnce } from '../log.js';
 import type { ResolvedSettings } from '../settings.js';
 import { state } from '../state.js';
 import { currentFrame } from '../trace/context.js';
 import { originalOf, markWrapped } from './engine.js';
-import type { IntegrationDefinition, SelfTracing } from './types.js';
+import type { IntegrationDefinition, SelfTracing, TracerField, TracingHook } from './types.js';
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 
+export function isTracerField(selfTracing: SelfTracing): selfTracing is TracerField {
+  return 'field' in selfTracing;
+}
+
 /** Wraps the SDK's tracing hook on `owner`; false when the owner has no such method. */
-export function patchSelfTracing(owner: Record<string, unknown>, integration: IntegrationDefinition, hook: SelfTracing): boolean {
+export function patchSelfTracing(owner: Record<string, unknown>, integration: IntegrationDefinition, hook: TracingHook): boolean {
   const original = owner[hook.method];
   if (typeof original !== 'function') return false;
   if (originalOf(original)) return true;
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-    if (!recordedAndExported(integration)) return original.apply(this, args);
+    if (!exporting() || !inRecordedCall(integration)) return original.apply(this, args);
     try {
       return hook.skip(args);
     } catch (error) {
@@ -36,8 +43,13 @@ export function patchSelfTracing(owner: Record<string, unknown>, integration: In
   return true;
 }
 
-function recordedAndExported(integration: IntegrationDefinition): boolean {
-  if (!state.enabled || !exportsToOpenTelemetry(state.settings)) return false;
+/** True while tracewire is on and its records reach OpenTelemetry. */
+export function exporting(): boolean {
+  return state.enabled && exportsToOpenTelemetry(state.settings);
+}
+
+/** True when the current frame is a call tracewire records for this integration. */
+export function inRecordedCall(integration: IntegrationDefinition): boolean {
   const call = currentFrame()?.call;
   const facts = call?.spec.attributes?.integration as { name?: unknown } | undefined;
   return facts?.name === integration.name;

@@ -5,6 +5,7 @@
  */
 import { describeError, warnOnce } from '../log.js';
 import type { LiveCall } from '../trace/call.js';
+import { trackBranches, watchAbandonment } from './abandoned.js';
 import { recordedError } from './errors.js';
 import type { ModelUsage, StreamReducer } from './types.js';
 
@@ -27,6 +28,8 @@ export class StreamObserver {
   private filterBroken = false;
   private sawFirstToken = false;
   private reading = false;
+  private settled = false;
+  private onSettled: (() => void) | undefined;
 
   constructor(private readonly options: StreamObserverOptions) {
     const reducer = options.reducer;
@@ -36,7 +39,8 @@ export class StreamObserver {
   /** Returns true when the chunk must be hidden from the application. */
   chunk(chunk: unknown): boolean {
     const { reducer, call } = this.options;
-    if (reducer && !this.broken) {
+    // Settled (the stream was abandoned meanwhile): the record is final, nothing more is folded in.
+    if (reducer && !this.broken && !this.settled) {
       try {
         reducer.add(this.state, chunk);
         if (!this.sawFirstToken && (reducer.isFirstToken?.(chunk) ?? true)) {
@@ -86,7 +90,23 @@ export class StreamObserver {
     if (!this.reading) this.cancel();
   }
 
+  /** Runs `fn` once the stream's record is settled (end, error or cancel, whichever came first). */
+  whenSettled(fn: () => void): void {
+    this.onSettled = fn;
+  }
+
+  /** True the first time only: a stream's record settles once, however many ways it ends. */
+  private settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    const fn = this.onSettled;
+    this.onSettled = undefined;
+    if (fn) this.guard(fn);
+    return true;
+  }
+
   end(): void {
+    if (!this.settle()) return;
     if (this.options.wasAborted?.()) {
       this.options.call.cancel(this.output());
       return;
@@ -102,6 +122,7 @@ export class StreamObserver {
    * so the controller's state says nothing here.
    */
   error(error: unknown): void {
+    if (!this.settle()) return;
     const output = this.output();
     this.recordUsage(output);
     if (this.options.isAbort(error)) this.options.call.cancel(output);
@@ -109,6 +130,7 @@ export class StreamObserver {
   }
 
   cancel(): void {
+    if (!this.settle()) return;
     const output = this.output();
     this.recordUsage(output);
     this.options.call.cancel(output);
@@ -198,10 +220,13 @@ export function observeStainlessStream(
   const original = stream.iterator;
   if (typeof original !== 'function') return false;
   let observed: (AsyncIterator<unknown> & AsyncIterable<unknown>) | undefined;
+  const alsoReads = watchAbandonment(stream, observer);
   stream.iterator = function observedIterator(this: unknown, ...args: unknown[]) {
     const source = (original as (...a: unknown[]) => AsyncIterator<unknown>).apply(this, args);
     if (observed) return source;
     observed = observeIterator(source, observer);
+    // The app may keep reading through the iterator after dropping the stream object.
+    alsoReads(observed);
     return observed;
   };
   const tee = stream.tee;
@@ -215,55 +240,18 @@ export function observeStainlessStream(
   return true;
 }
 
-const collectedBranches = new FinalizationRegistry<() => void>((close) => close());
-
-/**
- * Tee branches of some SDK versions have no return(): when every branch was left early
- * (or dropped unread), nothing would tell the shared source. Each branch reports when it
- * is done with, and the source is closed when all of them are.
- */
-function trackBranches(branches: unknown[], closeSource: () => void): void {
-  let open = branches.length;
-  for (const branch of branches) {
-    if (branch === null || typeof branch !== 'object') continue;
-    const b = branch as { iterator?: unknown };
-    const original = b.iterator;
-    if (typeof original !== 'function') continue;
-    let closed = false;
-    const close = () => {
-      if (closed) return;
-      closed = true;
-      if (--open === 0) closeSource();
-    };
-    collectedBranches.register(branch, close);
-    b.iterator = function branchIterator(this: unknown, ...args: unknown[]) {
-      const source = (original as (...a: unknown[]) => AsyncIterator<unknown>).apply(this, args);
-      return {
-        [Symbol.asyncIterator]() {
-          return this;
-        },
-        async next(...nextArgs: [] | [unknown]) {
-          const result = await source.next(...nextArgs);
-          if (result.done) close();
-          return result;
-        },
-        async return(value?: unknown) {
-          close();
-          return source.return ? source.return(value) : { done: true as const, value };
-        },
-      };
-    };
-  }
-}
 /** Any other async iterable stream: its own [Symbol.asyncIterator] is wrapped on the instance. */
 export function observeAsyncIterable(stream: AsyncIterable<unknown>, observer: StreamObserver): boolean {
   const original = stream[Symbol.asyncIterator];
   if (typeof original !== 'function') return false;
+  const alsoReads = watchAbandonment(stream, observer);
   Object.defineProperty(stream, Symbol.asyncIterator, {
     configurable: true,
     writable: true,
     value: function observedAsyncIterator(this: unknown) {
-      return observeIterator(original.call(this), observer);
+      const iterator = observeIterator(original.call(this), observer);
+      alsoReads(iterator);
+      return iterator;
     },
   });
   return true;

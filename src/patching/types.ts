@@ -36,6 +36,12 @@ export interface Destination {
 export interface FileLocation {
   readonly file: string;
   readonly path: readonly string[];
+  /**
+   * In a dual package, the build the file belongs to: used only when patching that build's
+   * exports (an ES module namespace is `esm`), so each build gets its own class. With no
+   * exports at hand (a wrapped client), every build's file is used.
+   */
+  readonly build?: 'cjs' | 'esm';
 }
 
 /** Where the engine finds something in a loaded copy of the SDK: a path from its exports, or a file. */
@@ -105,17 +111,57 @@ export interface IntegrationDefinition {
   isAbort?(error: unknown): boolean;
   /** The SDK's own OpenTelemetry tracing, to keep it from duplicating tracewire's span. */
   selfTracing?: SelfTracing;
+  /**
+   * Where SDK code other than the traced method builds a stream from a raw response (Stainless
+   * `Stream.fromSSEResponse(response, ...)`, response first). A helper that takes the raw
+   * response of a traced call instead of its parsed result (Anthropic 1.x message threads) gets
+   * its stream from here; that stream is observed for the call.
+   */
+  streamFactory?: StreamFactory;
+}
+
+export interface StreamFactory {
+  /** The class (or object) owning the static method; every location that resolves is patched. */
+  at: Location[];
+  method: string;
 }
 
 /**
- * A hook method through which the SDK starts its own OpenTelemetry span for a request. While
- * tracewire records that request and itself exports to OpenTelemetry (an `otlp` exporter),
- * `skip` answers in place of the hook, so the shared pipeline gets one span per request.
+ * The SDK's own OpenTelemetry tracing: a hook method (Mistral) or a tracer kept per client
+ * (Anthropic). While tracewire records a request and itself exports to OpenTelemetry (an `otlp`
+ * exporter), the SDK's span for that request is skipped, so the shared pipeline gets one span
+ * per request (src/patching/self-tracing.ts).
  */
-export interface SelfTracing {
+export type SelfTracing = TracingHook | TracerField;
+
+/** A hook method through which the SDK starts its span for a request; `skip` answers in its place. */
+export interface TracingHook {
   /** Where the hook's class is (its prototype is patched, so existing clients are covered). */
   at: Location[];
   method: string;
   /** What the hook returns when it must not trace, from its arguments. */
   skip(args: unknown[]): unknown;
+}
+
+/**
+ * An OpenTelemetry tracer the SDK keeps in a field of each client, assigned at construction.
+ * The field gets a tracer that hands out non-recording spans for the request spans tracewire
+ * replaces, and the SDK's tracer for everything else.
+ */
+export interface TracerField {
+  /** The client class whose constructor assigns the field (an accessor on its prototype sees it). */
+  clientClass: Location[];
+  field: string;
+  /** From a traced method's `this` to its client (clients built before patching are adopted there). */
+  clientPath: string[];
+  /** Names of the SDK's spans for one request of a traced method (skipped inside that call). */
+  callSpans: string[];
+  /**
+   * Request spans helpers start before they call the traced method (Anthropic's stream
+   * helpers): span name → op names of the targets that may then send the request. Skipped
+   * when tracewire would record a call of every one of them on that client now.
+   */
+  startedBefore?: Record<string, string[]>;
+  /** Helper methods that may start such a span first: the client of `this` is adopted before they run. */
+  adoptAt?: { at: Location[]; method: string }[];
 }

@@ -65,6 +65,15 @@ const checks: Record<string, ScenarioCheck> = {
     expect(call.summary.usage).toEqual(usageOf(received.final.usage));
     expect(call.summary.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
   },
+  toolRunnerStream(received, call) {
+    // one turn (the answer uses no tool): one record, with the streamed message and its usage
+    expect(received).toHaveLength(1);
+    expect(call).toMatchObject({ opName: 'anthropic.beta.messages.create', kind: 'llm', status: 'success', exception: null });
+    expect(call.inputs).toMatchObject({ model: fake.MODEL, stream: true });
+    expect(call.output).toEqual(received[0]);
+    expect(call.summary.usage).toEqual(usageOf(received[0].usage));
+    expect(call.summary.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+  },
   countTokens(received, call) {
     expect(received).toEqual(fake.countTokensBody);
     expect(call).toMatchObject({ opName: 'anthropic.messages.countTokens', kind: 'llm', status: 'success', exception: null });

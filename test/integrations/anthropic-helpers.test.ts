@@ -85,12 +85,10 @@ describe('other helpers that reach create', () => {
 });
 
 describe('beta.messages.toolRunner, streamed (1.x runs it over a message thread)', () => {
-  // PRODUCT BUG (1.x streamed toolRunner / thread.stream(), docs/internals/anthropic-sdk.md §4):
   // BetaMessageThread takes `_responseProps()` of the traced create's APIPromise and builds its
-  // own Stream with Stream.fromSSEResponse, so the promise is never parsed and the observed
-  // `iterator` is never run. Both records stay `running` until process exit / GC, then end as
-  // success with output null, no usage, no timeToFirstTokenMs (checked with runExitTasks()).
-  it.fails('dd-agent-sdk-thinking-tool-loop-stream, two streamed turns: two records, each with its message, usage and timing', async () => {
+  // own Stream with Stream.fromSSEResponse, so the promise is never parsed: the engine hands the
+  // stream built from that response to the call (src/patching/handoff.ts).
+  it('dd-agent-sdk-thinking-tool-loop-stream, two streamed turns: two records, each with its message, usage and timing', async () => {
     const fixture = loadFixture('anthropic/dd-agent-sdk-thinking-tool-loop-stream.json');
     // server.use prepends: the handler added last answers first, so add them in reverse.
     for (const exchange of [...fixture.exchanges].reverse()) server.use(sseStreamHandler(exchange.response.bodyText!, { wholeBody: true }));

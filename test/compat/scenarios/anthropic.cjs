@@ -27,6 +27,19 @@ const scenarios = {
     return { final, text: await stream.finalText() };
   },
 
+  // 1.x runs a streamed toolRunner over a message thread, which builds its own Stream from the
+  // raw response of the traced create; 0.x streams each turn through create itself.
+  async toolRunnerStream(sdk) {
+    const tool = { type: 'custom', name: 'unused', description: 'Never called', input_schema: { type: 'object', properties: {} }, run: () => 'unused', parse: (input) => input };
+    const runner = fake.fakeClient(sdk).beta.messages.toolRunner({ ...fake.request, tools: [tool], stream: true });
+    const finals = [];
+    for await (const turn of runner) {
+      const { parsed_output: _parsed, ...final } = await turn.finalMessage();
+      finals.push(final);
+    }
+    return finals;
+  },
+
   countTokens: (sdk) => messages(sdk).countTokens({ model: fake.request.model, messages: fake.request.messages }),
 
   beta: (sdk) => fake.fakeClient(sdk).beta.messages.create(fake.request),
