@@ -202,12 +202,15 @@ function observeStainlessPromise(p: StainlessPromise, o: Observation): void {
   };
   instrument(p);
   p.responsePromise.then(
-    (props) => {
-      if (parseRequested || o.call.ended) return;
-      unconsumed.add(o.call);
-      dropped.register(p, o.call, o.call);
-      if (o.streaming) withdraw = awaitHandoff((props as { response?: unknown } | null)?.response, take);
-    },
+    (props) =>
+      // This reaction was registered before the SDK's own parse step: one microtask later the
+      // app's parse (if it awaited the promise) has started, and nothing needs watching.
+      queueMicrotask(() => {
+        if (parseRequested || o.call.ended) return;
+        unconsumed.add(o.call);
+        dropped.register(p, o.call, o.call);
+        if (o.streaming) withdraw = awaitHandoff((props as { response?: unknown } | null)?.response, take);
+      }),
     onFailed,
   );
 }
