@@ -32,6 +32,17 @@ export function markWrapped(wrapper: Method, original: Method): void {
   Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
 }
 
+/** Puts `wrapper` where `owner[name]` was, keeping how that property was defined. */
+export function replaceMethod(owner: object, name: string, wrapper: Method): void {
+  const descriptor = Object.getOwnPropertyDescriptor(owner, name);
+  Object.defineProperty(owner, name, {
+    value: wrapper,
+    writable: descriptor?.writable ?? true,
+    enumerable: descriptor?.enumerable ?? false,
+    configurable: true,
+  });
+}
+
 export interface WrapContext {
   integration: IntegrationDefinition;
   target: TargetDefinition;

@@ -11,7 +11,7 @@
  * response, its stream then comes through the parse) or a stream built by someone else.
  */
 import { describeError, warnOnce } from '../log.js';
-import { markWrapped, originalOf } from './engine.js';
+import { markWrapped, originalOf, replaceMethod } from './engine.js';
 
 type Take = (stream: unknown) => void;
 type Method = (this: unknown, ...args: unknown[]) => unknown;
@@ -49,12 +49,6 @@ export function patchStreamFactory(owner: Record<string, unknown>, method: strin
     return stream;
   };
   markWrapped(wrapped, original as Method);
-  const descriptor = Object.getOwnPropertyDescriptor(owner, method);
-  Object.defineProperty(owner, method, {
-    value: wrapped,
-    writable: descriptor?.writable ?? true,
-    enumerable: descriptor?.enumerable ?? false,
-    configurable: true,
-  });
+  replaceMethod(owner, method, wrapped);
   return true;
 }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describeError, warnOnce } from '../log.js';
-import { originalOf, tracedMethod } from './engine.js';
+import { originalOf, replaceMethod, tracedMethod } from './engine.js';
 import { resolvePath } from './paths.js';
 import { tapStreamClass } from './readable.js';
 import { patchStreamFactory } from './handoff.js';
@@ -130,13 +130,7 @@ function install(owner: Record<string, unknown>, target: TargetDefinition, integ
   const current = owner[method];
   if (originalOf(current)) return true;
   const wrapped = tracedMethod(current as (...args: unknown[]) => unknown, { integration, target, version, beforeRecord: adopterFor(integration) });
-  const descriptor = Object.getOwnPropertyDescriptor(owner, method);
-  Object.defineProperty(owner, method, {
-    value: wrapped,
-    writable: descriptor?.writable ?? true,
-    enumerable: descriptor?.enumerable ?? false,
-    configurable: true,
-  });
+  replaceMethod(owner, method, wrapped);
   return true;
 }
 

@@ -15,7 +15,7 @@ import { describeError, warnOnce } from '../log.js';
 import type { ResolvedSettings } from '../settings.js';
 import { state } from '../state.js';
 import { currentFrame } from '../trace/context.js';
-import { originalOf, markWrapped } from './engine.js';
+import { markWrapped, originalOf, replaceMethod } from './engine.js';
 import type { IntegrationDefinition, SelfTracing, TracerField, TracingHook } from './types.js';
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
@@ -39,7 +39,7 @@ export function patchSelfTracing(owner: Record<string, unknown>, integration: In
     }
   };
   markWrapped(wrapped, original as Method);
-  Object.defineProperty(owner, hook.method, { value: wrapped, writable: true, enumerable: false, configurable: true });
+  replaceMethod(owner, hook.method, wrapped);
   return true;
 }
 

@@ -17,7 +17,7 @@
  * the first call of a declared helper that may start a span before calling a traced method.
  */
 import { describeError, warnOnce } from '../log.js';
-import { markWrapped, originalOf, recordsNow } from './engine.js';
+import { markWrapped, originalOf, recordsNow, replaceMethod } from './engine.js';
 import { resolvePath } from './paths.js';
 import { exporting, inRecordedCall } from './self-tracing.js';
 import type { IntegrationDefinition, TracerField } from './types.js';
@@ -109,7 +109,7 @@ export function adoptBefore(owner: Record<string, unknown>, method: string, adop
     return (original as Method).apply(this, args);
   };
   markWrapped(wrapped, original as Method);
-  Object.defineProperty(owner, method, { value: wrapped, writable: true, enumerable: false, configurable: true });
+  replaceMethod(owner, method, wrapped);
   return true;
 }
 
