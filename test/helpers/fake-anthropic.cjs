@@ -10,6 +10,7 @@
  * Requests with `model: 'overloaded'` get an HTTP 529.
  */
 const { join } = require('node:path');
+const { streamedResponse } = require('./fake-body.cjs');
 
 const WIRE = join(__dirname, '../fixtures/wire/anthropic');
 const basicFixture = require(join(WIRE, 'js-messages-basic.json'));
@@ -65,38 +66,8 @@ function json(status, body) {
   return new Response(JSON.stringify(body), { status, headers: headers('application/json') });
 }
 
-/**
- * One SSE block per read, each on a later turn of the event loop. Aborting the request errors
- * the body, as Node's fetch does.
- */
 function sse(signal) {
-  const encoder = new TextEncoder();
-  let next = 0;
-  let gone = false;
-  const body = new ReadableStream({
-    start(controller) {
-      if (signal) {
-        signal.addEventListener('abort', () => {
-          if (gone) return;
-          gone = true;
-          controller.error(new DOMException('This operation was aborted', 'AbortError'));
-        });
-      }
-    },
-    async pull(controller) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (gone) return;
-      if (next < sseBlocks.length) controller.enqueue(encoder.encode(sseBlocks[next++]));
-      else {
-        gone = true;
-        controller.close();
-      }
-    },
-    cancel() {
-      gone = true;
-    },
-  });
-  return new Response(body, { status: 200, headers: headers('text/event-stream; charset=utf-8') });
+  return streamedResponse(sseBlocks, headers('text/event-stream; charset=utf-8'), signal);
 }
 
 async function fakeFetch(url, init = {}) {

@@ -10,6 +10,7 @@
  * Requests with `model: 'overloaded'` get an HTTP 429.
  */
 const { join } = require('node:path');
+const { streamedResponse } = require('./fake-body.cjs');
 
 const WIRE = join(__dirname, '../fixtures/wire/cohere');
 const fixture = (name) => require(join(WIRE, `${name}.json`)).exchanges[0].response;
@@ -36,35 +37,8 @@ function json(status, body) {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 }
 
-/** Each part on a later turn of the event loop; aborting the request errors the body, as Node's fetch does. */
 function streamed(parts, contentType, signal) {
-  const encoder = new TextEncoder();
-  let next = 0;
-  let gone = false;
-  const body = new ReadableStream({
-    start(controller) {
-      if (signal) {
-        signal.addEventListener('abort', () => {
-          if (gone) return;
-          gone = true;
-          controller.error(new DOMException('This operation was aborted', 'AbortError'));
-        });
-      }
-    },
-    async pull(controller) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (gone) return;
-      if (next < parts.length) controller.enqueue(encoder.encode(parts[next++]));
-      else {
-        gone = true;
-        controller.close();
-      }
-    },
-    cancel() {
-      gone = true;
-    },
-  });
-  return new Response(body, { status: 200, headers: { 'content-type': contentType } });
+  return streamedResponse(parts, { 'content-type': contentType }, signal);
 }
 
 const routes = {

@@ -10,6 +10,7 @@
  * Requests with `model: 'invalid'` get an HTTP 422 validation error.
  */
 const { join } = require('node:path');
+const { streamedResponse } = require('./fake-body.cjs');
 
 const WIRE = join(__dirname, '../fixtures/wire/mistral');
 const fixture = (name) => require(join(WIRE, `${name}.json`)).exchanges[0].response;
@@ -27,33 +28,8 @@ function json(status, body) {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 }
 
-/** Each event on a later turn of the event loop; aborting the request errors the body, as Node's fetch does. */
 function sse(signal) {
-  const encoder = new TextEncoder();
-  let next = 0;
-  let gone = false;
-  const body = new ReadableStream({
-    start(controller) {
-      signal?.addEventListener('abort', () => {
-        if (gone) return;
-        gone = true;
-        controller.error(new DOMException('This operation was aborted', 'AbortError'));
-      });
-    },
-    async pull(controller) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (gone) return;
-      if (next < sseEvents.length) controller.enqueue(encoder.encode(sseEvents[next++]));
-      else {
-        gone = true;
-        controller.close();
-      }
-    },
-    cancel() {
-      gone = true;
-    },
-  });
-  return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+  return streamedResponse(sseEvents, { 'content-type': 'text/event-stream' }, signal);
 }
 
 const COMPLETIONS = ['/v1/chat/completions', '/v1/fim/completions', '/v1/agents/completions'];
