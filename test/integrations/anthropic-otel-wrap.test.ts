@@ -3,28 +3,18 @@
  * where implicit patching never ran: only the wrapped client's requests are recorded, so only its
  * SDK spans give way to tracewire's; another client keeps them.
  */
-import { context, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { flush, init, wrapAnthropic } from '../../src/index.js';
 import { anthropicClient, requestOf } from '../helpers/anthropic.js';
 import { CollectingExporter } from '../helpers/collect.js';
 import { failOnUnhandledRejection, useMswServer } from '../helpers/msw.js';
 import { fixtureHandlers, loadFixture } from '../helpers/wire.js';
+import { useGlobalTracerProvider } from '../helpers/otel.js';
 
 const server = useMswServer();
 failOnUnhandledRejection();
 
-const sdkSpans = new InMemorySpanExporter();
-beforeAll(() => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(sdkSpans)] }));
-});
-afterAll(() => {
-  trace.disable();
-  context.disable();
-});
+const sdkSpans = useGlobalTracerProvider();
 
 /** An exporter named `otlp` is what the rule looks for; this one only counts. */
 const otlp = { name: 'otlp', spans: 0, export(calls: unknown[]) { this.spans += calls.length; } };

@@ -14,11 +14,9 @@
  * exporter served by msw.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { context, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { http, HttpResponse } from 'msw';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { context } from '@opentelemetry/api';
+import { http } from 'msw';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { flush, init, withTracingDisabled } from '../../src/index.js';
 import { OtlpExporter } from '../../src/export/otlp.js';
 import type { Exporter } from '../../src/types.js';
@@ -26,6 +24,7 @@ import { anthropicClient, COUNT_TOKENS_URL, drain, jsonAnswer, recordedEvents, r
 import { clearTracewireEnv, CollectingExporter, tracedPerTest } from '../helpers/collect.js';
 import { failOnUnhandledRejection, useMswServer } from '../helpers/msw.js';
 import { fixtureHandlers, loadFixture } from '../helpers/wire.js';
+import { useGlobalTracerProvider, useOtlpCollector } from '../helpers/otel.js';
 
 const server = useMswServer();
 failOnUnhandledRejection();
@@ -38,15 +37,7 @@ const lateFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
 const earlyClients = { helperFirst: anthropicClient({ fetch: lateFetch }), createFirst: anthropicClient({ fetch: lateFetch }) };
 const filtered = (client: Anthropic) => Symbol.for('tracewire.filtered-tracer.v1') in ((client as unknown as { _tracer: object })._tracer ?? {});
 
-const sdkSpans = new InMemorySpanExporter();
-beforeAll(() => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(sdkSpans)] }));
-});
-afterAll(() => {
-  trace.disable();
-  context.disable();
-});
+const sdkSpans = useGlobalTracerProvider();
 
 const plainFixture = loadFixture('anthropic/oi-messages.json');
 const streamFixture = loadFixture('anthropic/oi-messages-stream-helper.json');
@@ -103,20 +94,10 @@ describe('the SDK tracing on (its default) or off changes nothing for the app or
 
 describe('with a real tracer provider registered', () => {
   const OTLP = 'http://collector.test:4318';
-  let otlpSpanNames: string[];
   let collector: CollectingExporter;
 
-  beforeEach(() => {
-    sdkSpans.reset();
-    otlpSpanNames = [];
-    server.use(
-      http.post(`${OTLP}/v1/traces`, async ({ request }) => {
-        const body = (await request.json()) as any;
-        for (const rs of body.resourceSpans) for (const ss of rs.scopeSpans) for (const s of ss.spans) otlpSpanNames.push(s.name);
-        return HttpResponse.json({});
-      }),
-    );
-  });
+  const otlp = useOtlpCollector(server, OTLP);
+  beforeEach(() => sdkSpans.reset());
 
   function start(withOtlp: boolean, options: { implicitlyPatchIntegrations?: boolean } = {}): void {
     clearTracewireEnv();
@@ -140,7 +121,7 @@ describe('with a real tracer provider registered', () => {
       expect(await sdkSpansOf(() => requests[name]!(anthropicClient()))).toEqual([]);
       const op = name === 'countTokens' ? 'anthropic.messages.countTokens' : CREATE;
       expect(collector.calls.map((c) => [c.opName, c.status])).toEqual([[op, 'success']]);
-      expect(otlpSpanNames).toEqual([op]);
+      expect(otlp.names).toEqual([op]);
     });
 
     it.each(Object.keys(requests))('%s under withTracingDisabled: not recorded, so the SDK span is its only one', async (name) => {
@@ -174,6 +155,6 @@ describe('with a real tracer provider registered', () => {
     start(false);
     expect(await sdkSpansOf(() => requests[name]!(anthropicClient()))).toEqual([SPAN_OF[name]]);
     expect(collector.calls).toHaveLength(1);
-    expect(otlpSpanNames).toEqual([]);
+    expect(otlp.names).toEqual([]);
   });
 });

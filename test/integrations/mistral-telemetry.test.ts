@@ -8,7 +8,7 @@
 import { Mistral } from '@mistralai/mistralai';
 import { registerTracerProvider } from '@mistralai/mistralai/extra/observability';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { http, HttpResponse } from 'msw';
+import { http } from 'msw';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { flush, init, withTracingDisabled } from '../../src/index.js';
 import { OtlpExporter } from '../../src/export/otlp.js';
@@ -17,6 +17,7 @@ import { clearTracewireEnv, CollectingExporter } from '../helpers/collect.js';
 import { drain, MISTRAL_TEST_KEY } from '../helpers/mistral.js';
 import { failOnUnhandledRejection, useMswServer } from '../helpers/msw.js';
 import { fixtureHandlers, loadFixture } from '../helpers/wire.js';
+import { useOtlpCollector } from '../helpers/otel.js';
 
 const server = useMswServer();
 failOnUnhandledRejection();
@@ -26,20 +27,10 @@ beforeAll(() => registerTracerProvider(new BasicTracerProvider({ spanProcessors:
 afterAll(() => registerTracerProvider(undefined as never));
 
 const OTLP = 'http://collector.test:4318';
-let otlpSpanNames: string[];
 let collector: CollectingExporter;
 
-beforeEach(() => {
-  sdkSpans.reset();
-  otlpSpanNames = [];
-  server.use(
-    http.post(`${OTLP}/v1/traces`, async ({ request }) => {
-      const body = (await request.json()) as any;
-      for (const rs of body.resourceSpans) for (const ss of rs.scopeSpans) for (const s of ss.spans) otlpSpanNames.push(s.name);
-      return HttpResponse.json({});
-    }),
-  );
-});
+const otlp = useOtlpCollector(server, OTLP);
+beforeEach(() => sdkSpans.reset());
 
 function start(withOtlp: boolean): void {
   clearTracewireEnv();
@@ -64,7 +55,7 @@ describe('tracewire exporting over OTLP: one span per request in the pipeline, t
     await settled();
     expect(sdkSpans.getFinishedSpans()).toEqual([]);
     expect(collector.calls.map((c) => c.opName)).toEqual(['mistral.chat.complete']);
-    expect(otlpSpanNames).toEqual(['mistral.chat.complete']);
+    expect(otlp.names).toEqual(['mistral.chat.complete']);
     // withTracingDisabled: tracewire records nothing, so the SDK's span is the request's only one
     const plain = await withTracingDisabled(() => client().chat.complete(request));
     await settled();
@@ -91,5 +82,5 @@ it('tracewire not exporting to OpenTelemetry: the SDK traces as it always did', 
   expect(sdkSpans.getFinishedSpans()).toHaveLength(1);
   expect(sdkSpans.getFinishedSpans()[0]!.name).toContain('mistral-tiny');
   expect(collector.calls.map((c) => c.opName)).toEqual(['mistral.chat.complete']);
-  expect(otlpSpanNames).toEqual([]);
+  expect(otlp.names).toEqual([]);
 });
