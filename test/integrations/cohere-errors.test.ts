@@ -13,6 +13,7 @@ import { COHERE_TEST_KEY, cohereError, cohereRequestOf, cohereV1, cohereV2, drai
 import { traced, type Traced } from '../helpers/collect.js';
 import { failingBody, failOnUnhandledRejection, useMswServer } from '../helpers/msw.js';
 import { loadFixture } from '../helpers/wire.js';
+import { expectErrorRecord, rejectionOf } from '../helpers/errors.js';
 
 const server = useMswServer();
 failOnUnhandledRejection();
@@ -24,21 +25,6 @@ beforeEach(() => {
 
 const v2Request = cohereRequestOf(loadFixture('cohere/py-chat-v2.json'));
 const v1Request = cohereRequestOf(loadFixture('cohere/js-chat-v1.json'));
-
-async function rejectionOf(promise: Promise<unknown>): Promise<any> {
-  return promise.then(() => {
-    throw new Error('expected a rejection');
-  }, (error: unknown) => error);
-}
-
-function expectErrorRecord(call: Call, error: { constructor: { name: string }; message: string }, status: number | undefined): void {
-  expect(call.status).toBe('error');
-  expect(call.exception).toMatchObject({ type: error.constructor.name, message: error.message });
-  if (status === undefined) expect(call.exception).not.toHaveProperty('status');
-  else expect(call.exception!.status).toBe(status);
-  expect(call.endedAt).not.toBeNull();
-  expect(JSON.stringify(call)).not.toContain(COHERE_TEST_KEY);
-}
 
 describe('HTTP errors: the SDK\'s typed error, status from statusCode', () => {
   it.each([
@@ -57,21 +43,21 @@ describe('HTTP errors: the SDK\'s typed error, status from statusCode', () => {
     expect(error).toBeInstanceOf(CohereError);
     expect(error.statusCode).toBe(status);
     expect(error.message).toBe(plain.message);
-    expectErrorRecord(await t.one('cohere.v2.chat'), error, status);
+    expectErrorRecord(await t.one('cohere.v2.chat'), error, status, COHERE_TEST_KEY);
   });
 
   it('v1 chatStream, HTTP 422 before any event: error record, nothing to iterate', async () => {
     server.use(cohereError(/\/v1\/chat$/, 422, { message: 'invalid request' }));
     const error = await rejectionOf(cohereV1().chatStream(v1Request));
     expect(error.constructor.name).toBe('UnprocessableEntityError');
-    expectErrorRecord(await t.one('cohere.chatStream'), error, 422);
+    expectErrorRecord(await t.one('cohere.chatStream'), error, 422, COHERE_TEST_KEY);
   });
 
   it('only withRawResponse() is awaited: the app gets the rejection, no unhandled one, the record ends', async () => {
     server.use(cohereError(/\/v2\/rerank$/, 500));
     const error = await rejectionOf(cohereV2().rerank({ model: 'rerank-english-v3.0', query: 'q', documents: ['a'] }).withRawResponse());
     expect(error.statusCode).toBe(500);
-    expectErrorRecord(await t.one('cohere.v2.rerank'), error, 500);
+    expectErrorRecord(await t.one('cohere.v2.rerank'), error, 500, COHERE_TEST_KEY);
   });
 
   it('a call nobody awaits still ends its record, with no unhandled rejection', async () => {
@@ -90,7 +76,7 @@ describe('network failures', () => {
     const plain = await rejectionOf(withTracingDisabled(() => cohereV2().embed(request)));
     expect(error.constructor).toBe(plain.constructor);
     expect(error.message).toBe(plain.message);
-    expectErrorRecord(await t.one('cohere.v2.embed'), error, undefined);
+    expectErrorRecord(await t.one('cohere.v2.embed'), error, undefined, COHERE_TEST_KEY);
   });
 
   it('the body fails mid-stream: the app gets the events so far and the same error; error record with partial output', async () => {
@@ -113,7 +99,7 @@ describe('network failures', () => {
     expect(got.error.constructor).toBe(plain.error.constructor);
     expect(got.error.message).toBe(plain.error.message);
     const call = await t.one('cohere.v2.chatStream');
-    expectErrorRecord(call, got.error, undefined);
+    expectErrorRecord(call, got.error, undefined, COHERE_TEST_KEY);
     expect(call.output).toMatchObject({ message: { role: 'assistant', content: [{ type: 'text', text: 'Arrr' }] } });
   });
 });

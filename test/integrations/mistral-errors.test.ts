@@ -12,6 +12,7 @@ import { traced, type Traced } from '../helpers/collect.js';
 import { MISTRAL_TEST_KEY, mistralClient } from '../helpers/mistral.js';
 import { failOnUnhandledRejection, useMswServer } from '../helpers/msw.js';
 import { fixtureFetch, loadFixture } from '../helpers/wire.js';
+import { expectErrorRecord, rejectionOf } from '../helpers/errors.js';
 
 const server = useMswServer();
 failOnUnhandledRejection();
@@ -23,20 +24,6 @@ beforeEach(() => {
 
 const CHAT = /\/v1\/chat\/completions$/;
 const request = { model: 'mistral-tiny', messages: [{ role: 'user' as const, content: 'hi' }] };
-
-async function rejectionOf(promise: Promise<unknown>): Promise<any> {
-  return promise.then(() => {
-    throw new Error('expected a rejection');
-  }, (error: unknown) => error);
-}
-
-function expectErrorRecord(call: Call, error: { constructor: { name: string }; message: string }, status: number | undefined): void {
-  expect(call.status).toBe('error');
-  expect(call.exception).toMatchObject({ type: error.constructor.name, message: error.message });
-  if (status === undefined) expect(call.exception).not.toHaveProperty('status');
-  else expect(call.exception!.status).toBe(status);
-  expect(JSON.stringify(call)).not.toContain(MISTRAL_TEST_KEY);
-}
 
 describe('HTTP errors', () => {
   it.each([
@@ -52,20 +39,20 @@ describe('HTTP errors', () => {
     expect(error.constructor.name).toBe(type);
     expect(error.statusCode).toBe(status);
     expect(error.message).toBe(plain.message);
-    expectErrorRecord(await t.one('mistral.chat.complete'), error, status);
+    expectErrorRecord(await t.one('mistral.chat.complete'), error, status, MISTRAL_TEST_KEY);
   });
 
   it('chat.stream, HTTP 429 before any event: the promise rejects; error record', async () => {
     server.use(http.post(CHAT, () => HttpResponse.json({ message: 'slow down' }, { status: 429 })));
     const error = await rejectionOf(mistralClient().chat.stream(request));
     expect(error.statusCode).toBe(429);
-    expectErrorRecord(await t.one('mistral.chat.stream'), error, 429);
+    expectErrorRecord(await t.one('mistral.chat.stream'), error, 429, MISTRAL_TEST_KEY);
   });
 
   it('embeddings.create, HTTP 400', async () => {
     server.use(http.post(/\/v1\/embeddings$/, () => HttpResponse.json({ message: 'bad input' }, { status: 400 })));
     const error = await rejectionOf(mistralClient().embeddings.create({ model: 'mistral-embed', inputs: 'x' }));
-    expectErrorRecord(await t.one('mistral.embeddings.create'), error, 400);
+    expectErrorRecord(await t.one('mistral.embeddings.create'), error, 400, MISTRAL_TEST_KEY);
   });
 });
 
@@ -76,7 +63,7 @@ describe('network, timeout, abort', () => {
     const plain = await rejectionOf(withTracingDisabled(() => mistralClient().chat.complete(request)));
     expect(error.constructor).toBe(plain.constructor);
     expect(error.constructor.name).toBe('ConnectionError');
-    expectErrorRecord(await t.one('mistral.chat.complete'), error, undefined);
+    expectErrorRecord(await t.one('mistral.chat.complete'), error, undefined, MISTRAL_TEST_KEY);
   });
 
   const fixture = loadFixture('mistral/py-chat-2.json');
@@ -113,6 +100,6 @@ describe('network, timeout, abort', () => {
   it('a timeout is an error, not a cancellation', async () => {
     const error = await rejectionOf(slowClient({ timeoutMs: 10 }).chat.complete(request));
     expect(error.name).toBe('RequestTimeoutError');
-    expectErrorRecord(await t.one('mistral.chat.complete'), error, undefined);
+    expectErrorRecord(await t.one('mistral.chat.complete'), error, undefined, MISTRAL_TEST_KEY);
   });
 });
