@@ -7,7 +7,7 @@
 import { describeError, warnOnce } from '../log.js';
 import { state } from '../state.js';
 import { beginCall, enterCall } from '../trace/api.js';
-import { currentFrame } from '../trace/context.js';
+import { currentFrame, type Frame } from '../trace/context.js';
 import type { IntegrationSettings } from '../types.js';
 import { recordedError } from './errors.js';
 import { beforeCall, observeResult } from './observe.js';
@@ -57,21 +57,27 @@ export interface WrapContext {
  * tracedMethod, for code that must decide before the method is called (self-tracing.ts).
  */
 export function recordsNow(integration: IntegrationDefinition): boolean {
-  if (!state.enabled || depth.value > 0) return false;
-  if (!state.settings?.integrations[integration.name].enabled) return false;
-  return currentFrame()?.disabled !== true;
+  return recordingFrame(integration) !== null;
+}
+
+/**
+ * The context a traced method of `integration` called now would record under, or null when it
+ * would not record. One HTTP request, one record: an instance wrapper calling a patched
+ * prototype method, or an SDK helper calling create on the same stack, runs untraced.
+ */
+function recordingFrame(integration: IntegrationDefinition): Frame | undefined | null {
+  if (!state.enabled || depth.value > 0) return null;
+  if (!state.settings?.integrations[integration.name].enabled) return null;
+  const frame = currentFrame();
+  return frame?.disabled ? null : frame;
 }
 
 export function tracedMethod(original: Method, ctx: WrapContext): Method {
   const { integration, target } = ctx;
   const traced = function (this: unknown, ...args: unknown[]): unknown {
-    // One HTTP request, one record: an instance wrapper calling a patched prototype method,
-    // or an SDK helper calling create on the same stack, must not record it twice.
-    if (!state.enabled || depth.value > 0) return original.apply(this, args);
+    const frame = recordingFrame(integration);
+    if (frame === null) return original.apply(this, args);
     const settings = state.settings!.integrations[integration.name];
-    if (!settings.enabled) return original.apply(this, args);
-    const frame = currentFrame();
-    if (frame?.disabled) return original.apply(this, args);
 
     let opened;
     try {
