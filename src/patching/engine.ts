@@ -9,7 +9,6 @@ import { state } from '../state.js';
 import { beginCall, enterCall } from '../trace/api.js';
 import { currentFrame, type Frame } from '../trace/context.js';
 import type { IntegrationSettings } from '../types.js';
-import { recordedError } from './errors.js';
 import { beforeCall, observeResult } from './observe.js';
 import type { Destination, IntegrationDefinition, TargetDefinition } from './types.js';
 
@@ -94,7 +93,7 @@ export function tracedMethod(original: Method, ctx: WrapContext): Method {
     try {
       result = enterCall(call, frame, () => original.apply(this, callArgs));
     } catch (error) {
-      call.fail(recordedError(error));
+      call.fail(error);
       throw error;
     } finally {
       depth.value--;

@@ -1,6 +1,6 @@
 /**
  * How the engine reads the errors an SDK call ends with: whether the user aborted (the record
- * ends `cancelled`, not `error`), and which HTTP status the record's exception carries.
+ * ends `cancelled`, not `error`).
  */
 import type { IntegrationDefinition } from './types.js';
 
@@ -23,21 +23,4 @@ export function abortTest(integration: IntegrationDefinition): (error: unknown) 
       return false;
     }
   };
-}
-
-/**
- * The error as the record describes it. The Stainless SDKs (openai, anthropic) put the HTTP
- * status in `status`, which the record reads; the Fern and Speakeasy ones (cohere-ai,
- * @mistralai/mistralai) put it in `statusCode`. Such an error is recorded through a plain
- * description that has both, so the error the application holds is never touched.
- */
-export function recordedError(error: unknown): unknown {
-  if (error === null || typeof error !== 'object') return error;
-  try {
-    const e = error as { status?: unknown; statusCode?: unknown; constructor?: unknown; name?: unknown; message?: unknown; stack?: unknown };
-    if (typeof e.status === 'number' || typeof e.statusCode !== 'number') return error;
-    return { constructor: e.constructor, name: e.name, message: e.message, stack: e.stack, status: e.statusCode };
-  } catch {
-    return error;
-  }
 }

@@ -5,7 +5,7 @@
 import { types } from 'node:util';
 import { onProcessExit } from '../export/exit-tasks.js';
 import type { LiveCall } from '../trace/call.js';
-import { abortTest, recordedError } from './errors.js';
+import { abortTest } from './errors.js';
 import { awaitHandoff } from './handoff.js';
 import { expectStream, forgetStream, isTapped, observerTap, tapStreamClass } from './readable.js';
 import { observeAsyncIterable, observeStainlessStream, StreamObserver } from './streams.js';
@@ -46,7 +46,7 @@ export function observeResult(result: unknown, o: Observation): void {
 function settleError(error: unknown, o: Observation): void {
   noStream(o);
   if (abortTest(o.integration)(error)) o.call.cancel();
-  else o.call.fail(recordedError(error));
+  else o.call.fail(error);
 }
 
 /** A resolved value: a stream to watch in place, or the final response. */

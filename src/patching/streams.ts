@@ -6,7 +6,6 @@
 import { describeError, warnOnce } from '../log.js';
 import type { LiveCall } from '../trace/call.js';
 import { trackBranches, watchAbandonment } from './abandoned.js';
-import { recordedError } from './errors.js';
 import type { ModelUsage, StreamReducer } from './types.js';
 
 export interface StreamObserverOptions {
@@ -126,7 +125,7 @@ export class StreamObserver {
     const output = this.output();
     this.recordUsage(output);
     if (this.options.isAbort(error)) this.options.call.cancel(output);
-    else this.options.call.fail(recordedError(error), output);
+    else this.options.call.fail(error, output);
   }
 
   cancel(): void {

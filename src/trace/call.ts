@@ -153,14 +153,17 @@ function roundMs(ms: number): number {
 
 export function toCallException(error: unknown): CallException {
   if (error !== null && typeof error === 'object') {
-    const e = error as { name?: unknown; message?: unknown; stack?: unknown; status?: unknown; constructor?: { name?: unknown } };
+    const e = error as { name?: unknown; message?: unknown; stack?: unknown; status?: unknown; statusCode?: unknown; constructor?: { name?: unknown } };
     const ctorName = typeof e.constructor?.name === 'string' && e.constructor.name !== 'Object' ? e.constructor.name : undefined;
     const exception: CallException = {
       type: ctorName ?? (typeof e.name === 'string' ? e.name : 'Error'),
       message: typeof e.message === 'string' ? e.message : safeString(error),
     };
     if (typeof e.stack === 'string') exception.stack = e.stack;
-    if (typeof e.status === 'number') exception.status = e.status;
+    // Stainless SDKs (openai, anthropic) name the HTTP status `status`; Fern and Speakeasy ones
+    // (cohere-ai, @mistralai/mistralai) name it `statusCode`.
+    const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
+    if (status !== undefined) exception.status = status;
     return exception;
   }
   return { type: typeof error, message: safeString(error) };

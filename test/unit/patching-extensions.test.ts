@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { originalOf } from '../../src/patching/engine.js';
-import { abortTest, recordedError } from '../../src/patching/errors.js';
+import { abortTest } from '../../src/patching/errors.js';
 import { patchExports, patchInstance } from '../../src/patching/install.js';
 import { expectStream, isTapped, tapStreamClass, type SourceTap } from '../../src/patching/readable.js';
 import type { IntegrationDefinition } from '../../src/patching/types.js';
+import { toCallException } from '../../src/trace/call.js';
 import { storage } from '../../src/trace/context.js';
 
 const made: string[] = [];
@@ -118,17 +119,15 @@ describe('tapStreamClass', () => {
 });
 
 describe('errors', () => {
-  it('recordedError: a statusCode becomes the record\'s status; errors with a status are left as they are', () => {
+  it("the record's exception takes the HTTP status from `status` or, for Fern/Speakeasy SDKs, `statusCode`; the error is untouched", () => {
     class SDKError extends Error {
       statusCode = 422;
     }
     const error = new SDKError('bad');
-    const described = recordedError(error) as Record<string, unknown>;
-    expect(described).toMatchObject({ constructor: SDKError, message: 'bad', status: 422 });
+    expect(toCallException(error)).toMatchObject({ type: 'SDKError', message: 'bad', status: 422 });
     expect(error).not.toHaveProperty('status');
-    const withStatus = Object.assign(new Error('x'), { status: 500, statusCode: 500 });
-    expect(recordedError(withStatus)).toBe(withStatus);
-    expect(recordedError('text')).toBe('text');
+    expect(toCallException(Object.assign(new Error('x'), { status: 500, statusCode: 503 })).status).toBe(500);
+    expect(toCallException('text')).toEqual({ type: 'string', message: 'text' });
   });
 
   it('abortTest adds an integration\'s own abort errors to the standard AbortError; a throwing test is no abort', () => {
