@@ -14,6 +14,7 @@
  */
 import { currentFrame } from '../trace/context.js';
 import type { StreamObserver } from './streams.js';
+import { onProcessExit } from '../export/exit-tasks.js';
 
 /** Where items, and the one way the stream stopped, are reported (settles once). */
 export interface SourceTap {
@@ -73,8 +74,15 @@ export function isTapped(stream: object): boolean {
   return shared.tapped.has(stream);
 }
 
-/** A stream dropped unread and unfinished is collected: its record ends cancelled. */
+/**
+ * A stream dropped unread and unfinished ends its record cancelled when it is collected, or at
+ * process exit, whichever comes first (as abandoned.ts does for the other stream shapes).
+ */
 const collected = new FinalizationRegistry<SourceTap>((tap) => tap.cancel());
+const unsettled = new Set<SourceTap>();
+onProcessExit(() => {
+  for (const tap of [...unsettled]) tap.cancel();
+});
 
 function claimTap(source: UnderlyingDefaultSource | undefined): SourceTap | undefined {
   try {
@@ -146,13 +154,16 @@ export function observerTap(observer: StreamObserver): SourceTap {
   const settle = (end: (o: StreamObserver) => void) => {
     const current = live;
     live = undefined;
+    unsettled.delete(tap);
     if (current) end(current);
   };
-  return {
+  const tap: SourceTap = {
     // Hiding items is not offered here: a pull that enqueues nothing would stall the reader.
     chunk: (item) => void live?.chunk(item),
     end: () => settle((o) => o.end()),
     error: (error) => settle((o) => o.error(error)),
     cancel: () => settle((o) => o.cancel()),
   };
+  unsettled.add(tap);
+  return tap;
 }

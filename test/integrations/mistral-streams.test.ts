@@ -158,6 +158,16 @@ describe('left early: cancelled, with what was read', () => {
     expect(call.status).toBe('cancelled');
   });
 
+  it('a stream never read ends cancelled at process exit', async () => {
+    const stream = await fixtureMistral(fixture, slow).chat.stream(request);
+    const { runExitTasks } = await import('../../src/export/exit-tasks.js');
+    runExitTasks();
+    const call = await t.one('mistral.chat.stream');
+    expect(call.status).toBe('cancelled');
+    expect(call.endedAt).not.toBeNull();
+    await stream.cancel();
+  });
+
   it('the request signal aborted mid-stream: same error for the app; cancelled', async () => {
     const run = async () => {
       const controller = new AbortController();
