@@ -33,6 +33,13 @@ interface ToolCallChunkAcc {
   parameters: string;
 }
 
+/** v1 `stream-end` (chat and generate alike): the finish reason and the full response it carries. */
+function foldStreamEnd(state: { finishReason?: unknown; response?: Json }, event: Json): void {
+  state.finishReason = pick(event, 'finishReason', 'finish_reason') ?? state.finishReason;
+  const response = asObject(event.response);
+  if (response !== undefined) state.response = response;
+}
+
 export interface CohereChatState {
   /** The full response from `stream-end`: when present it is the output. */
   response?: Json;
@@ -94,12 +101,9 @@ function addChatEvent(state: CohereChatState, chunk: unknown): void {
       if (typeof event!.text === 'string') state.toolPlanFinal = event!.text;
       break;
     }
-    case 'stream-end': {
-      state.finishReason = pick(event, 'finishReason', 'finish_reason') ?? state.finishReason;
-      const response = asObject(event!.response);
-      if (response !== undefined) state.response = response;
+    case 'stream-end':
+      foldStreamEnd(state, event!);
       break;
-    }
     default:
       break;
   }
@@ -182,12 +186,9 @@ function addGenerateEvent(state: CohereGenerateState, chunk: unknown): void {
       (state.texts[index] ??= []).push(event!.text);
       break;
     }
-    case 'stream-end': {
-      state.finishReason = pick(event, 'finishReason', 'finish_reason') ?? state.finishReason;
-      const response = asObject(event!.response);
-      if (response !== undefined) state.response = response;
+    case 'stream-end':
+      foldStreamEnd(state, event!);
       break;
-    }
     case 'stream-error':
       state.finishReason = pick(event, 'finishReason', 'finish_reason') ?? state.finishReason;
       state.error = str(event!.err) ?? 'stream error';
