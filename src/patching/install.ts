@@ -64,22 +64,23 @@ function isExportsPath(location: Location): location is readonly string[] {
   return Array.isArray(location);
 }
 
-/** The first location that resolves: a class stands for its prototype, where methods live. */
-function ownerAt(exports: unknown, locations: readonly Location[], files: PackageFiles): Record<string, unknown> | undefined {
+const isPresent = (value: unknown) => value !== undefined && value !== null;
+const isObjectLike = (value: unknown) => typeof value === 'function' || (value !== null && typeof value === 'object');
+
+/** What the first location that resolves to an acceptable value names. */
+function firstLocated(exports: unknown, locations: readonly Location[], files: PackageFiles, accept = isPresent): unknown {
   for (const location of locations) {
     const found = resolveLocation(exports, location, files);
-    if (typeof found === 'function') return found.prototype as Record<string, unknown>;
-    if (found !== null && typeof found === 'object') return found as Record<string, unknown>;
+    if (accept(found)) return found;
   }
   return undefined;
 }
 
-function firstLocated(exports: unknown, locations: readonly Location[], files: PackageFiles): unknown {
-  for (const location of locations) {
-    const found = resolveLocation(exports, location, files);
-    if (found !== undefined && found !== null) return found;
-  }
-  return undefined;
+/** The first location that names a class or an object: a class stands for its prototype, where methods live. */
+function ownerAt(exports: unknown, locations: readonly Location[], files: PackageFiles): Record<string, unknown> | undefined {
+  const found = firstLocated(exports, locations, files, isObjectLike);
+  if (typeof found === 'function') return found.prototype as Record<string, unknown>;
+  return found as Record<string, unknown> | undefined;
 }
 
 /** Every distinct object the locations name (a class itself, not its prototype). */
@@ -87,7 +88,7 @@ function allLocated(exports: unknown, locations: readonly Location[], files: Pac
   const found = new Set<Record<string, unknown>>();
   for (const location of locations) {
     const value = resolveLocation(exports, location, files);
-    if (typeof value === 'function' || (value !== null && typeof value === 'object')) found.add(value as Record<string, unknown>);
+    if (isObjectLike(value)) found.add(value as Record<string, unknown>);
   }
   return [...found];
 }
