@@ -14,7 +14,7 @@
  */
 import { currentFrame } from '../trace/context.js';
 import type { StreamObserver } from './streams.js';
-import { onProcessExit } from '../export/exit-tasks.js';
+import { watchAbandonment } from './abandoned.js';
 
 /** Where items, and the one way the stream stopped, are reported (settles once). */
 export interface SourceTap {
@@ -22,6 +22,8 @@ export interface SourceTap {
   end(): void;
   error(error: unknown): void;
   cancel(): void;
+  /** The stream the tap feeds was built: a record must still end if the app drops it unfinished. */
+  watch?(stream: object): void;
 }
 
 interface Shared {
@@ -52,7 +54,7 @@ export function tapStreamClass(cls: unknown): boolean {
       super(tap ? tappedSource(source ?? {}, tap) : source, strategy);
       if (tap) {
         shared.tapped.add(this);
-        collected.register(this, tap);
+        tap.watch?.(this);
       }
     }
   }
@@ -74,15 +76,6 @@ export function isTapped(stream: object): boolean {
   return shared.tapped.has(stream);
 }
 
-/**
- * A stream dropped unread and unfinished ends its record cancelled when it is collected, or at
- * process exit, whichever comes first (as abandoned.ts does for the other stream shapes).
- */
-const collected = new FinalizationRegistry<SourceTap>((tap) => tap.cancel());
-const unsettled = new Set<SourceTap>();
-onProcessExit(() => {
-  for (const tap of [...unsettled]) tap.cancel();
-});
 
 function claimTap(source: UnderlyingDefaultSource | undefined): SourceTap | undefined {
   try {
@@ -154,16 +147,15 @@ export function observerTap(observer: StreamObserver): SourceTap {
   const settle = (end: (o: StreamObserver) => void) => {
     const current = live;
     live = undefined;
-    unsettled.delete(tap);
     if (current) end(current);
   };
-  const tap: SourceTap = {
+  return {
     // Hiding items is not offered here: a pull that enqueues nothing would stall the reader.
     chunk: (item) => void live?.chunk(item),
     end: () => settle((o) => o.end()),
     error: (error) => settle((o) => o.error(error)),
     cancel: () => settle((o) => o.cancel()),
+    // Readers hold their stream: once the stream is collected, nothing can read it any more.
+    watch: (stream) => void watchAbandonment(stream, observer),
   };
-  unsettled.add(tap);
-  return tap;
 }
