@@ -10,14 +10,27 @@
  *   (its public `provider` option), so it matches one model instead of scanning, then picks
  *   the price in force at the timestamp and computes the cost exactly as before.
  * The first call of each pair computes both ways and keeps the shortcut only if they agree.
+ * Even through the shortcut calcPrice costs microseconds per call, so a model with one flat
+ * price is priced from rates measured once (./linear.ts), but only after the first call in that
+ * form's domain agreed with calcPrice; other usage, and other models, still go to calcPrice.
  *
  * Entries hang off the library's own provider objects: if the host application replaces the
  * table (the library's `updatePrices`), the new table has new objects and nothing stale is used.
  */
 import { calcPrice, findProvider, type PriceCalculation, type Provider, type Usage } from '@pydantic/genai-prices';
+import { agrees, linearFor, linearPrice, type Linear } from './linear.js';
 
-/** A provider holding only the matched model; null: no price; false: always ask calcPrice in full. */
-type Resolution = Provider | null | false;
+/** A pair with a price: the provider holding only the matched model, and its affine cost if any. */
+interface Shortcut {
+  readonly provider: Provider;
+  /** Dropped (undefined) if a real call ever disagrees with it. */
+  linear: Linear | undefined;
+  /** The probes alone do not prove it: used only once a real call in its domain agreed. */
+  checked: boolean;
+}
+
+/** null: no price; false: always ask calcPrice in full. */
+type Resolution = Shortcut | null | false;
 
 /** Per provider; model names are few in practice, the bound only guards against a flood of them. */
 const MAX_MODELS_PER_PROVIDER = 256;
@@ -44,7 +57,16 @@ export function resolvedPrice(usage: Usage, model: string, providerId: string | 
   const known = models.get(model);
   if (known === null) return null;
   if (known === false) return fullPrice(usage, model, id, timestamp);
-  if (known !== undefined) return calcPrice(usage, model, { provider: known, timestamp });
+  if (known !== undefined) {
+    const linear = known.linear;
+    if (linear !== undefined && known.checked) {
+      const fast = linearPrice(linear, usage);
+      if (fast !== undefined) return fast;
+    }
+    const result = calcPrice(usage, model, { provider: known.provider, timestamp });
+    if (linear !== undefined && !known.checked) check(known, usage, result);
+    return result;
+  }
   const result = fullPrice(usage, model, id, timestamp);
   if (models.size >= MAX_MODELS_PER_PROVIDER) models.clear();
   models.set(model, result === null ? null : shortcutFor(result, usage, model, timestamp));
@@ -56,17 +78,29 @@ function fullPrice(usage: Usage, model: string, providerId: string | undefined, 
 }
 
 /** The one-model provider, if pricing through it gives what the full lookup gave. */
-function shortcutFor(result: PriceCalculation, usage: Usage, model: string, timestamp: Date): Resolution {
+function shortcutFor(result: PriceCalculation, usage: Usage, model: string, timestamp: Date): Shortcut | false {
   const provider: Provider = { ...result.provider, models: [result.model] };
-  let check: PriceCalculation | null;
+  let direct: PriceCalculation | null;
   try {
-    check = calcPrice(usage, model, { provider, timestamp });
+    direct = calcPrice(usage, model, { provider, timestamp });
   } catch {
     return false;
   }
-  const same = check !== null && check.model.id === result.model.id &&
-    check.input_price === result.input_price && check.output_price === result.output_price &&
-    check.total_price === result.total_price &&
-    check.model_price.requests_kcount === result.model_price.requests_kcount;
-  return same ? provider : false;
+  const same = direct !== null && direct.model.id === result.model.id &&
+    direct.input_price === result.input_price && direct.output_price === result.output_price &&
+    direct.total_price === result.total_price &&
+    direct.model_price.requests_kcount === result.model_price.requests_kcount;
+  if (!same) return false;
+  const shortcut: Shortcut = { provider, linear: linearFor(provider, model, timestamp), checked: false };
+  check(shortcut, usage, result);
+  return shortcut;
+}
+
+/** Settles the affine form against calcPrice's result for a real usage, if it is in its domain. */
+function check(shortcut: Shortcut, usage: Usage, result: PriceCalculation | null): void {
+  if (shortcut.linear === undefined) return;
+  const fast = linearPrice(shortcut.linear, usage);
+  if (fast === undefined) return;
+  if (result !== null && agrees(fast, result)) shortcut.checked = true;
+  else shortcut.linear = undefined;
 }
