@@ -75,6 +75,11 @@ export class StreamObserver {
     }
   }
 
+  /** True when some chunks are kept from the application (so its iterator must filter). */
+  get hidesChunks(): boolean {
+    return this.options.hideChunk !== undefined;
+  }
+
   /** Called when the app first asks for a chunk: from then on the iteration ends the record. */
   started(): void {
     this.reading = true;
@@ -166,33 +171,34 @@ export class StreamObserver {
 
 /** An async iterator that yields what `source` yields, telling `observer` about every step. */
 export function observeIterator(source: AsyncIterator<unknown>, observer: StreamObserver): AsyncIterator<unknown> & AsyncIterable<unknown> {
-  let finished = false;
+  const progress = { finished: false };
   const settle = (fn: () => void) => {
-    if (finished) return;
-    finished = true;
+    if (progress.finished) return;
+    progress.finished = true;
     fn();
+  };
+  const onError = (error: unknown) => settle(() => observer.error(error));
+  const onStep = (result: IteratorResult<unknown>) => {
+    if (result.done) settle(() => observer.end());
+    else if (!progress.finished) observer.chunk(result.value);
   };
   return {
     [Symbol.asyncIterator]() {
       return this;
     },
-    async next(...args: [] | [unknown]) {
-      for (;;) {
-        let result: IteratorResult<unknown>;
-        observer.started();
-        try {
-          result = await source.next(...args);
-        } catch (error) {
-          settle(() => observer.error(error));
-          throw error;
-        }
-        if (result.done) {
-          settle(() => observer.end());
-          return result;
-        }
-        if (!finished && observer.chunk(result.value)) continue;
-        return result;
+    next: observer.hidesChunks ? filteringNext(source, observer, progress, settle) : function next(...args: [] | [unknown]) {
+      // The app gets the source's own promise for each step; the observer reads it on a side
+      // branch registered first, so it has seen a chunk before the app's code runs on it.
+      observer.started();
+      let step: Promise<IteratorResult<unknown>>;
+      try {
+        step = source.next(...args);
+      } catch (error) {
+        onError(error);
+        throw error;
       }
+      Promise.prototype.then.call(step, onStep, onError);
+      return step;
     },
     async return(value?: unknown) {
       settle(() => observer.cancel());
@@ -203,6 +209,33 @@ export function observeIterator(source: AsyncIterator<unknown>, observer: Stream
       if (source.throw) return source.throw(error);
       throw error;
     },
+  };
+}
+
+/** A `next` that can leave out the chunks tracewire caused, at the price of a promise of its own per step. */
+function filteringNext(
+  source: AsyncIterator<unknown>,
+  observer: StreamObserver,
+  progress: { finished: boolean },
+  settle: (fn: () => void) => void,
+) {
+  return async function next(...args: [] | [unknown]): Promise<IteratorResult<unknown>> {
+    for (;;) {
+      let result: IteratorResult<unknown>;
+      observer.started();
+      try {
+        result = await source.next(...args);
+      } catch (error) {
+        settle(() => observer.error(error));
+        throw error;
+      }
+      if (result.done) {
+        settle(() => observer.end());
+        return result;
+      }
+      if (!progress.finished && observer.chunk(result.value)) continue;
+      return result;
+    }
   };
 }
 
