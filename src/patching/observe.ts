@@ -28,7 +28,7 @@ export function beforeCall(o: Observation): void {
   if (buildsReadable(o)) expectStream(o.call, () => observerTap(streamObserver(o)));
 }
 
-function buildsReadable(o: Observation): boolean {
+export function buildsReadable(o: Observation): boolean {
   return o.streaming && o.integration.streamShape === 'readableSource';
 }
 
@@ -148,69 +148,96 @@ function endUnconsumed(call: LiveCall): void {
  * response promise is watched on a side branch for errors.
  */
 function observeStainlessPromise(p: StainlessPromise, o: Observation): void {
-  let parseRequested = false;
-  let settled = false;
-  let withdraw: (() => void) | undefined;
-  const requested = () => {
-    parseRequested = true;
-    withdraw?.();
-    if (unconsumed.delete(o.call)) dropped.unregister(o.call);
-  };
-  const onParsed = (value: unknown) => {
-    if (settled) return;
-    settled = true;
-    settleValue(value, o);
-  };
-  const onFailed = (error: unknown) => settleError(error, o);
+  const watch = new PromiseWatch(o);
+  instrument(p, watch);
+  p.responsePromise.then((props) => watch.responded(p, props), (error) => watch.failed(error));
+}
 
-  const instrument = (promise: StainlessPromise) => {
-    const parse = promise.parseResponse;
-    promise.parseResponse = function observedParse(this: unknown, ...args: unknown[]) {
-      requested();
-      const parsed = parse.apply(this, args);
-      Promise.resolve(parsed).then(onParsed, onFailed);
-      return parsed;
+/**
+ * One traced APIPromise's state. Everything the wrappers put on the promise reaches it through
+ * small closures made in `instrument`, never through a closure over the promise itself: a
+ * wrapper stored on the promise that closed over it made V8 pretenure the SDK's per-request
+ * objects, and the old-space collections that followed cost more than the rest of tracing.
+ */
+class PromiseWatch {
+  private parseRequested = false;
+  private settled = false;
+  private withdraw: (() => void) | undefined = undefined;
+
+  constructor(private readonly o: Observation) {}
+
+  requested(): void {
+    this.parseRequested = true;
+    this.withdraw?.();
+    if (unconsumed.delete(this.o.call)) dropped.unregister(this.o.call);
+  }
+
+  parsed(value: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    settleValue(value, this.o);
+  }
+
+  failed(error: unknown): void {
+    settleError(error, this.o);
+  }
+
+  /**
+   * The response arrived. This reaction was registered before the SDK's own parse step: one
+   * microtask later the app's parse (if it awaited the promise) has started, and nothing
+   * needs watching.
+   */
+  responded(p: StainlessPromise, props: unknown): void {
+    queueMicrotask(() => {
+      const call = this.o.call;
+      if (this.parseRequested || call.ended) return;
+      unconsumed.add(call);
+      dropped.register(p, call, call);
+      const response = (props as { response?: unknown } | null)?.response;
+      if (this.o.streaming) this.withdraw = awaitHandoff(response, (stream) => this.take(stream));
+    });
+  }
+
+  /** The app read the raw body itself; if it never asks for the parsed one, the call ends here. */
+  rawRead(): void {
+    setImmediate(() => !this.parseRequested && endUnconsumed(this.o.call));
+  }
+
+  /** A stream built from the unparsed response by an SDK helper (handoff.ts) is this call's. */
+  private take(stream: unknown): void {
+    if (this.settled || this.parseRequested || this.o.call.ended || stream === null || typeof stream !== 'object') return;
+    if (!observeStream(stream, this.o)) return;
+    this.settled = true;
+    this.requested();
+  }
+}
+
+function instrument(promise: StainlessPromise, watch: PromiseWatch): void {
+  const parse = promise.parseResponse;
+  promise.parseResponse = function observedParse(this: unknown, ...args: unknown[]) {
+    watch.requested();
+    const parsed = parse.apply(this, args);
+    Promise.resolve(parsed).then((value) => watch.parsed(value), (error) => watch.failed(error));
+    return parsed;
+  };
+  const unwrap = promise._thenUnwrap;
+  if (typeof unwrap === 'function') {
+    promise._thenUnwrap = function observedUnwrap(this: unknown, transform) {
+      const derived = unwrap.call(this, (value: unknown, props: unknown) => {
+        watch.requested();
+        watch.parsed(value);
+        return transform(value, props);
+      });
+      if (isStainlessPromise(derived)) instrument(derived, watch);
+      return derived;
     };
-    const unwrap = promise._thenUnwrap;
-    if (typeof unwrap === 'function') {
-      promise._thenUnwrap = function observedUnwrap(this: unknown, transform) {
-        const derived = unwrap.call(this, (value: unknown, props: unknown) => {
-          requested();
-          onParsed(value);
-          return transform(value, props);
-        });
-        if (isStainlessPromise(derived)) instrument(derived);
-        return derived;
-      };
-    }
-    const asResponse = promise.asResponse;
-    if (typeof asResponse === 'function') {
-      promise.asResponse = function observedAsResponse(this: unknown, ...args: unknown[]) {
-        const raw = asResponse.apply(this, args);
-        // The app reads the raw body itself; if it never asks for the parsed one, the call ends here.
-        raw.then(() => setImmediate(() => !parseRequested && endUnconsumed(o.call)), () => {});
-        return raw;
-      };
-    }
-  };
-  // A stream built from the unparsed response by an SDK helper (handoff.ts) is this call's.
-  const take = (stream: unknown) => {
-    if (settled || parseRequested || o.call.ended || stream === null || typeof stream !== 'object') return;
-    if (!observeStream(stream, o)) return;
-    settled = true;
-    requested();
-  };
-  instrument(p);
-  p.responsePromise.then(
-    (props) =>
-      // This reaction was registered before the SDK's own parse step: one microtask later the
-      // app's parse (if it awaited the promise) has started, and nothing needs watching.
-      queueMicrotask(() => {
-        if (parseRequested || o.call.ended) return;
-        unconsumed.add(o.call);
-        dropped.register(p, o.call, o.call);
-        if (o.streaming) withdraw = awaitHandoff((props as { response?: unknown } | null)?.response, take);
-      }),
-    onFailed,
-  );
+  }
+  const asResponse = promise.asResponse;
+  if (typeof asResponse === 'function') {
+    promise.asResponse = function observedAsResponse(this: unknown, ...args: unknown[]) {
+      const raw = asResponse.apply(this, args);
+      raw.then(() => watch.rawRead(), () => {});
+      return raw;
+    };
+  }
 }
