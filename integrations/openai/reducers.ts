@@ -39,6 +39,8 @@ function mergeTop(top: Json, chunk: Json): void {
   for (const key in chunk) {
     if (key === 'choices' || key === 'object' || key === 'obfuscation') continue;
     const value = chunk[key];
+    // Most chunks repeat the id, model and fingerprint: an equal value needs no write.
+    if (top[key] === value) continue;
     if (!(key in top) || !isEmpty(value)) top[key] = value;
   }
 }
