@@ -4,7 +4,7 @@
  * exporter gets the same guarantees.
  */
 import { warnOnce } from '../log.js';
-import { applyPrivacy, redactKeys } from '../privacy/index.js';
+import { applyPrivacy, keyRedactionFor } from '../privacy/index.js';
 import { isoTime } from '../serialize/iso-time.js';
 import { snapshot } from '../serialize/snapshot.js';
 import type { ResolvedSettings } from '../settings.js';
@@ -20,9 +20,11 @@ import type { Call, Summary } from '../types.js';
 function processContent(call: LiveCall, settings: ResolvedSettings): RecordContent {
   if (call.content !== undefined) return call.content;
   const opSettings = call.spec.settings;
-  // applyPrivacy works in place on the snapshots: nothing reads them after this.
+  // applyPrivacy works in place on the snapshots: nothing reads them after this. They were
+  // key-redacted as they were taken (trace/call.ts).
   const inputs = applyPrivacy('inputs', call.inputs, {
     redactKeys: settings.redactKeys,
+    keysRedacted: true,
     captureContent: settings.captureContent,
     warnOnce,
     opHook: opSettings?.postprocessInputs,
@@ -30,6 +32,7 @@ function processContent(call: LiveCall, settings: ResolvedSettings): RecordConte
   });
   const output = applyPrivacy('output', call.output, {
     redactKeys: settings.redactKeys,
+    keysRedacted: true,
     captureContent: settings.captureContent,
     warnOnce,
     opHook: opSettings?.postprocessOutput,
@@ -55,9 +58,56 @@ export function toRecord(call: LiveCall, settings: ResolvedSettings): Call {
     inputs,
     output,
     exception: call.exception,
-    attributes: redactKeys(snapshot(call.attributes).value, settings.redactKeys) as Record<string, unknown>,
-    summary: snapshot(call.summary).value as Summary,
+    attributes: processedAttributes(call, settings),
+    summary: copySummary(call.summary),
   };
+}
+
+/**
+ * Consecutive calls usually share one attributes object (an integration's calls to one server,
+ * or an op's calls with the global attributes): its redacted copy is made once and kept frozen,
+ * and each record gets a shallow copy of it.
+ */
+let lastAttributes: { source: object; redactKeys: readonly string[] | undefined; processed: Record<string, unknown> } | undefined;
+
+function processedAttributes(call: LiveCall, settings: ResolvedSettings): Record<string, unknown> {
+  const source = call.attributes;
+  let last = lastAttributes;
+  if (last === undefined || last.source !== source || last.redactKeys !== settings.redactKeys) {
+    const copy = snapshot(source, undefined, keyRedactionFor(settings.redactKeys)).value as Record<string, unknown>;
+    last = lastAttributes = { source, redactKeys: settings.redactKeys, processed: deepFreeze(copy) };
+  }
+  return { ...last.processed };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
+/** The summary as it is now: later roll-ups keep changing the call's own. */
+function copySummary(summary: Summary): Summary {
+  const copy: Summary = {};
+  for (const key in summary) {
+    const value = summary[key];
+    if (value === undefined) continue;
+    copy[key] = key === 'usage' || key === 'costs' ? copyPerModel(value as Record<string, object>) : typeof value === 'object' ? snapshot(value).value : value;
+  }
+  return copy;
+}
+
+function copyPerModel<T extends object>(perModel: Record<string, T>): Record<string, T> {
+  const copy: Record<string, T> = {};
+  for (const model in perModel) {
+    const value = { ...perModel[model]! };
+    // A model named "__proto__" would otherwise replace the copy's prototype.
+    if (model === '__proto__') Object.defineProperty(copy, model, { value, enumerable: true, writable: true, configurable: true });
+    else copy[model] = value;
+  }
+  return copy;
 }
 
 /** A display-name function sees the redacted inputs, so it cannot leak what redaction removed. */

@@ -139,11 +139,7 @@ function open(resource: unknown, args: unknown[], ctx: WrapContext, settings: In
     kind: opSettings?.kind ?? target.kind,
     inputs,
     settings: opSettings,
-    attributes: {
-      integration: { name: integration.name, version: ctx.version },
-      provider: destination.provider,
-      ...(destination.baseUrl !== undefined ? { baseUrl: destination.baseUrl } : {}),
-    },
+    attributes: factsAbout(ctx, destination),
     provider: destination.provider,
   });
   const streaming = target.isStream ? target.isStream(inputs) : inputs.stream === true;
@@ -152,6 +148,31 @@ function open(resource: unknown, args: unknown[], ctx: WrapContext, settings: In
     callArgs: prepared?.args ?? args,
     observation: { call: call!, target, integration, inputs, streaming, hideChunk: prepared?.hideChunk },
   };
+}
+
+/**
+ * The attributes an integration's calls carry, made once per destination (destinations are
+ * cached per base URL) and frozen: every call to one server shares the object, so the export
+ * pipeline redacts and copies it once, not per record.
+ */
+const facts = new WeakMap<WrapContext, WeakMap<Destination, Record<string, unknown>>>();
+
+function factsAbout(ctx: WrapContext, destination: Destination): Record<string, unknown> {
+  let byDestination = facts.get(ctx);
+  if (byDestination === undefined) {
+    byDestination = new WeakMap();
+    facts.set(ctx, byDestination);
+  }
+  let found = byDestination.get(destination);
+  if (found === undefined) {
+    found = Object.freeze({
+      integration: Object.freeze({ name: ctx.integration.name, version: ctx.version }),
+      provider: destination.provider,
+      ...(destination.baseUrl !== undefined ? { baseUrl: destination.baseUrl } : {}),
+    });
+    byDestination.set(destination, found);
+  }
+  return found;
 }
 
 function bodyOf(value: unknown): Record<string, unknown> {

@@ -4,7 +4,7 @@ export {
   type PrivacyConfig, type PrivacyField, type PrivacyHook,
 } from './pipeline.js';
 export {
-  createKeyMatcher, DEFAULT_REDACT_KEYS, isSensitiveKey, keyMatcherFor, normalizeKey, REDACTED,
+  createKeyMatcher, DEFAULT_REDACT_KEYS, isSensitiveKey, keyMatcherFor, keyRedactionFor, normalizeKey, REDACTED,
   redactKeys, redactWithMatcher, type KeyMatcher,
 } from './redact.js';
 export { CONTENT_OMITTED, CONTENT_SUBTREE_KEYS, METADATA_STRING_KEYS, stripContent } from './capture.js';

@@ -35,6 +35,8 @@ export interface PrivacyConfig {
   /** The hook from `init()`. */
   globalHook?: PrivacyHook;
   globalHookName?: string;
+  /** The value was copied with `keyRedactionFor(redactKeys)`, so key redaction is already done. */
+  keysRedacted?: boolean;
   /** false: metadata only. Default true. */
   captureContent?: boolean;
   /** Told about a failing hook; keyed per hook so the caller can report each one once. */
@@ -48,7 +50,7 @@ export const REDACTION_FAILED_PREFIX = '[redaction failed: ';
 export function applyPrivacy(field: 'inputs', value: JsonValue, cfg: PrivacyConfig): JsonObject;
 export function applyPrivacy(field: PrivacyField, value: JsonValue, cfg: PrivacyConfig): JsonValue;
 export function applyPrivacy(field: PrivacyField, value: JsonValue, cfg: PrivacyConfig): JsonValue {
-  let current = redactWithMatcher(value, keyMatcherFor(cfg.redactKeys));
+  let current = cfg.keysRedacted === true ? value : redactWithMatcher(value, keyMatcherFor(cfg.redactKeys));
   // Runs twice per exported call: hook names are only built when a hook fails.
   if (cfg.opHook !== undefined) {
     const outcome = runHook(cfg.opHook, current, cfg.limits);

@@ -17,7 +17,7 @@
  *
  * The walk mutates the tree in place: it runs on snapshots, which are tracewire's own copies.
  */
-import type { JsonObject, JsonValue } from '../serialize/snapshot.js';
+import type { JsonObject, JsonValue, KeyRedaction } from '../serialize/snapshot.js';
 
 export const REDACTED = '[REDACTED]';
 
@@ -73,6 +73,25 @@ export function keyMatcherFor(extraKeys: readonly string[] | undefined): KeyMatc
     matchersByExtraKeys.set(extraKeys, matcher);
   }
   return matcher;
+}
+
+const redactions = new WeakMap<KeyMatcher, KeyRedaction>();
+
+/**
+ * The same rule as `redactKeys`, for a snapshot to apply while it copies (one walk instead of
+ * a copy and then a redaction pass over it).
+ */
+export function keyRedactionFor(extraKeys: readonly string[] | undefined): KeyRedaction {
+  const isSensitive = keyMatcherFor(extraKeys);
+  let redaction = redactions.get(isSensitive);
+  if (redaction === undefined) {
+    redaction = {
+      marker: REDACTED,
+      hides: (owner, key) => isSensitive(key) && !isLogprobText(owner as JsonObject, key),
+    };
+    redactions.set(isSensitive, redaction);
+  }
+  return redaction;
 }
 
 export function isSensitiveKey(key: string, extraKeys?: readonly string[]): boolean {

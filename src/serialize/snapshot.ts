@@ -42,13 +42,23 @@ export interface Snapshot {
   bytes: number;
 }
 
+/**
+ * Values a copy must leave out by key (privacy/redact.ts builds it): replaced by `marker` while
+ * copying, so the copy that is kept never held them and no second walk is needed.
+ */
+export interface KeyRedaction {
+  readonly marker: string;
+  /** True when the value under `key` of `owner` (an object, or a Map for its string keys) is withheld. */
+  hides(owner: object, key: string): boolean;
+}
+
 /** The walk is recursive: whatever maxDepth a caller asks for, it must not exhaust the stack. */
 const HARD_MAX_DEPTH = 500;
 /** Rough JSON size of a number; an estimate is all the queue bound needs. */
 const NUMBER_BYTES = 8;
 
-export function snapshot(value: unknown, limits?: Partial<SnapshotLimits>): Snapshot {
-  const walk = new SnapshotWalk(limits === undefined ? DEFAULT_SNAPSHOT_LIMITS : resolveLimits(limits));
+export function snapshot(value: unknown, limits?: Partial<SnapshotLimits>, redaction?: KeyRedaction): Snapshot {
+  const walk = new SnapshotWalk(limits === undefined ? DEFAULT_SNAPSHOT_LIMITS : resolveLimits(limits), redaction);
   let result: JsonValue;
   try {
     result = walk.visit(value, 0) ?? null;
@@ -80,7 +90,10 @@ class SnapshotWalk {
   /** Objects from the root to the current node: only these make a cycle, not shared references. */
   private readonly path: object[] = [];
 
-  constructor(private readonly limits: SnapshotLimits) {}
+  constructor(
+    private readonly limits: SnapshotLimits,
+    private readonly redaction: KeyRedaction | undefined,
+  ) {}
 
   /** `undefined` means "leave the key out" (null in an array), as JSON.stringify does. */
   visit(value: unknown, depth: number): JsonValue | undefined {
@@ -221,7 +234,8 @@ class SnapshotWalk {
       }
       const key = keys[i]!;
       const safeKey = key.length > this.limits.maxStringLength ? cutString(key, this.limits.maxStringLength) : key;
-      this.put(out, safeKey, this.read(value, key, depth, guarded));
+      const withheld = this.redaction !== undefined && this.withholds(value, key, guarded);
+      this.put(out, safeKey, withheld ? this.marker(this.redaction!.marker) : this.read(value, key, depth, guarded));
     }
     if (keys.length > limit) this.put(out, TRUNCATED_KEY, this.marker(moreKeysMarker(keys.length - limit)));
     return out;
@@ -258,7 +272,8 @@ class SnapshotWalk {
       }
       if (type === 'Map') {
         const [key, item] = entry as [unknown, unknown];
-        items.push([this.visit(key, depth + 1) ?? null, this.visit(item, depth + 1) ?? null]);
+        const withheld = this.redaction !== undefined && typeof key === 'string' && this.withholds(value, key, true);
+        items.push([this.visit(key, depth + 1) ?? null, withheld ? this.marker(this.redaction!.marker) : this.visit(item, depth + 1) ?? null]);
       } else {
         items.push(this.visit(entry, depth + 1) ?? null);
       }
@@ -278,6 +293,16 @@ class SnapshotWalk {
     if (result === value) return this.properties({}, value, depth, true);
     // One level deeper, so a toJSON that returns fresh objects with their own toJSON still ends.
     return this.visit(result, depth + 1);
+  }
+
+  /** A redaction test that throws withholds the value: privacy fails closed. */
+  private withholds(owner: object, key: string, guarded: boolean): boolean {
+    if (!guarded) return this.redaction!.hides(owner, key);
+    try {
+      return this.redaction!.hides(owner, key);
+    } catch {
+      return true;
+    }
   }
 
   private read(container: object, key: PropertyKey, depth: number, guarded: boolean): JsonValue | undefined {

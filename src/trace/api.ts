@@ -17,6 +17,7 @@ export function beginCall(spec: CallSpec, frame: Frame | undefined = currentFram
   const contextAttrs = frame?.attributes;
   let attributes: Record<string, unknown>;
   if (contextAttrs === undefined && spec.attributes === undefined) attributes = globalAttrs;
+  else if (contextAttrs === undefined) attributes = mergedWithGlobal(globalAttrs, spec.attributes!);
   else attributes = { ...globalAttrs, ...contextAttrs, ...spec.attributes };
   const parent = frame?.call;
   // A trace begun inside an OpenTelemetry span is exported as that span's child. Only roots
@@ -28,6 +29,21 @@ export function beginCall(spec: CallSpec, frame: Frame | undefined = currentFram
   const call = new LiveCall(spec, parent, attributes);
   call.otelTraceId = otelTraceId;
   return call;
+}
+
+/**
+ * An integration's attributes object is shared by all its calls to one server (engine.ts), so
+ * their merge with the global attributes is too: one object, whose redacted copy the export
+ * pipeline makes once.
+ */
+const merged = new WeakMap<object, { global: Record<string, unknown>; attributes: Record<string, unknown> }>();
+
+function mergedWithGlobal(globalAttrs: Record<string, unknown>, own: Record<string, unknown>): Record<string, unknown> {
+  const known = merged.get(own);
+  if (known !== undefined && known.global === globalAttrs) return known.attributes;
+  const attributes = Object.freeze({ ...globalAttrs, ...own });
+  merged.set(own, { global: globalAttrs, attributes });
+  return attributes;
 }
 
 export function enterCall<R>(call: LiveCall, frame: Frame | undefined, fn: () => R): R {

@@ -1,8 +1,9 @@
 /**
  * A call while it runs and until it is exported. Starting and ending one is the hot path:
- * it takes a bounded snapshot of inputs and output and queues itself; redaction,
- * postprocessing and serialization happen later, in batches (export/).
+ * it takes a bounded, key-redacted snapshot of inputs and output and queues itself;
+ * postprocessing hooks and serialization happen later, in batches (export/).
  */
+import { keyRedactionFor } from '../privacy/redact.js';
 import { snapshot, type JsonValue } from '../serialize/snapshot.js';
 import { state } from '../state.js';
 import type { CallException, CallHandle, CallKind, CallStatus, OpSettings, Summary, Usage } from '../types.js';
@@ -61,7 +62,7 @@ export class LiveCall implements CallHandle {
   ) {
     this.traceId = parent ? parent.traceId : this.id;
     this.parentId = parent ? parent.id : null;
-    const snap = snapshot(spec.inputs);
+    const snap = snapshot(spec.inputs, undefined, recordingRedaction());
     this.inputs = snap.value;
     this.inputBytes = snap.bytes;
   }
@@ -112,7 +113,7 @@ export class LiveCall implements CallHandle {
   }
 
   private setOutput(output: unknown): void {
-    const snap = snapshot(output);
+    const snap = snapshot(output, undefined, recordingRedaction());
     this.output = snap.value;
     this.outputBytes = snap.bytes;
   }
@@ -145,6 +146,14 @@ export class LiveCall implements CallHandle {
       if (ancestor.ended) state.recorder?.enqueue(ancestor);
     }
   }
+}
+
+/**
+ * Key redaction (SPEC §6) is applied while inputs and output are copied, so the copies held
+ * until export never contain what it removes; the pipeline runs the rest of the privacy steps.
+ */
+function recordingRedaction() {
+  return keyRedactionFor(state.settings?.redactKeys);
 }
 
 function roundMs(ms: number): number {
