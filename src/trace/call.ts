@@ -7,7 +7,7 @@ import { keyRedactionFor } from '../privacy/redact.js';
 import { snapshot, type JsonValue } from '../serialize/snapshot.js';
 import { state } from '../state.js';
 import type { CallException, CallHandle, CallKind, CallStatus, OpSettings, Summary, Usage } from '../types.js';
-import { uuidv7 } from './ids.js';
+import { idStamp, uuidv7 } from './ids.js';
 import { addCostTo, addUsageTo, priceUsage } from './summary.js';
 
 /** What export/pipeline.ts makes of `inputs` and `output`. */
@@ -29,9 +29,9 @@ export interface CallSpec {
 }
 
 export class LiveCall implements CallHandle {
-  readonly id: string = uuidv7();
-  readonly traceId: string;
-  readonly parentId: string | null;
+  /** When the call started, in id order (ids.ts); the id string itself is made when first read. */
+  private readonly idStamp: number = idStamp();
+  private ownId: string | undefined = undefined;
   readonly startedAt: number = Date.now();
   private readonly startMark: number = performance.now();
   endedAt: number | null = null;
@@ -60,11 +60,25 @@ export class LiveCall implements CallHandle {
     readonly parent: LiveCall | undefined,
     readonly attributes: Record<string, unknown>,
   ) {
-    this.traceId = parent ? parent.traceId : this.id;
-    this.parentId = parent ? parent.id : null;
     const snap = snapshot(spec.inputs, undefined, recordingRedaction());
     this.inputs = snap.value;
     this.inputBytes = snap.bytes;
+  }
+
+  /**
+   * Made when first read: usually by the export batch, where id after id runs with a warm
+   * cache instead of once per call between the SDK's own work.
+   */
+  get id(): string {
+    return (this.ownId ??= uuidv7(this.idStamp));
+  }
+
+  get traceId(): string {
+    return this.parent ? this.parent.traceId : this.id;
+  }
+
+  get parentId(): string | null {
+    return this.parent ? this.parent.id : null;
   }
 
   get opName(): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uuidv7 } from '../../src/trace/ids.js';
+import { idStamp, uuidv7 } from '../../src/trace/ids.js';
 
 describe('uuidv7', () => {
   it('is RFC 9562 version 7: time in the first 48 bits, version and variant bits set', () => {
@@ -16,5 +16,17 @@ describe('uuidv7', () => {
     const ids = Array.from({ length: 20_000 }, () => uuidv7());
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual(ids);
+  });
+
+  it('an id made later from a stamp taken earlier sorts where the stamp was taken', () => {
+    const stamps = Array.from({ length: 5_000 }, () => idStamp());
+    const interleaved = uuidv7();
+    // Made in reverse order, long after the stamps: the order is the stamps' order all the same.
+    const ids = [...stamps].reverse().map((stamp) => uuidv7(stamp)).reverse();
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+    expect(interleaved > ids.at(-1)!).toBe(true);
+    const ms = Number.parseInt(ids[0]!.replace(/-/g, '').slice(0, 12), 16);
+    expect(ms).toBe(Math.floor(stamps[0]! / 0x1000));
   });
 });
