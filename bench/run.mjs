@@ -38,7 +38,7 @@ const CASES = [
   { key: 'opLocal', title: 'op() overhead, local exporter', run: () => runCase('op-overhead', ['local']) },
   { key: 'opDisabled', title: 'op() overhead, TRACEWIRE_DISABLED=true', run: () => runCase('op-overhead', ['disabled'], DISABLED) },
   ...SDK_CASES,
-  { key: 'processTax', title: 'untraced openai calls, clean vs tracing-on process (alternating pairs)', run: runProcessTax },
+  { key: 'processTax', title: 'untraced openai calls, clean vs tracing-on vs op()-context process (alternating)', run: runProcessTax },
   { key: 'store', title: 'local store throughput', run: () => runCase('store-throughput') },
   { key: 'memory', title: 'memory with a hanging exporter', run: () => runCase('memory') },
 ];
@@ -49,9 +49,10 @@ async function runProcessTax() {
   for (let i = 0; i < TAX_PAIRS; i++) {
     const clean = await runCase('process-tax', ['clean']);
     const tracingOn = await runCase('process-tax', ['tracing-on']);
-    pairs.push({ clean, tracingOn });
+    const opContext = await runCase('process-tax', ['op-context']);
+    pairs.push({ clean, tracingOn, opContext });
   }
-  return { pairs, logs: pairs.flatMap((pair) => [...pair.clean.logs, ...pair.tracingOn.logs]) };
+  return { pairs, logs: pairs.flatMap((pair) => [...pair.clean.logs, ...pair.tracingOn.logs, ...pair.opContext.logs]) };
 }
 
 function versionOf(packageJsonUrl) {

@@ -1,9 +1,10 @@
 /**
- * What tracing costs calls it does not trace: untraced openai calls in a process where
- * tracewire is active ("tracing-on": init() and one traced op() call, so its async context
- * is in use) vs in a process that never loaded tracewire ("clean"). On Node versions where
- * AsyncLocalStorage runs on async_hooks, every promise in the process pays once it is used.
- * The runner alternates the two kinds of process; each reports its own medians.
+ * What tracing costs calls it does not trace: untraced openai calls in a process that never
+ * loaded tracewire ("clean") vs one where tracewire traces SDK calls ("tracing-on": init()
+ * and a traced call through a wrapped client) vs one that also uses op() ("op-context": its
+ * async context is in use, and on Node versions where AsyncLocalStorage runs on async_hooks,
+ * every promise in the process pays once it is). The runner alternates the kinds of process;
+ * each reports its own medians.
  */
 import OpenAI from 'openai';
 import { report } from '../lib/child.mjs';
@@ -17,13 +18,18 @@ const STREAM_CHUNKS = 200;
 const ROUNDS = 10;
 const WARMUP = 6;
 
-if (variant === 'tracing-on') {
-  const { init, op } = await import('../../dist/index.js');
+const basic = chatBasic();
+if (variant === 'tracing-on' || variant === 'op-context') {
+  const { flush, init, op, wrapOpenAI } = await import('../../dist/index.js');
   init({ exporters: [{ name: 'null', export() {} }], implicitlyPatchIntegrations: false });
-  op(function activate() {})();
+  const traced = wrapOpenAI(new OpenAI({ apiKey: 'sk-bench', fetch: jsonFetch(basic), maxRetries: 0 }));
+  await traced.chat.completions.create(basic.request);
+  if (variant === 'op-context') op(function activate() {})();
+  await flush();
+} else if (variant !== 'clean') {
+  throw new Error('usage: process-tax.mjs <clean|tracing-on|op-context>');
 }
 
-const basic = chatBasic();
 const stream = chatStream(STREAM_CHUNKS);
 const plainClient = new OpenAI({ apiKey: 'sk-bench', fetch: jsonFetch(basic), maxRetries: 0 });
 const streamClient = new OpenAI({ apiKey: 'sk-bench', fetch: sseFetch(stream), maxRetries: 0 });
