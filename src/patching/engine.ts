@@ -75,6 +75,7 @@ function recordingFrame(integration: IntegrationDefinition): Frame | undefined |
 
 export function tracedMethod(original: Method, ctx: WrapContext): Method {
   const { integration, target } = ctx;
+  const facts: Facts = new WeakMap();
   const traced = function (this: unknown, ...args: unknown[]): unknown {
     const frame = recordingFrame(integration);
     if (frame === null) return original.apply(this, args);
@@ -82,7 +83,7 @@ export function tracedMethod(original: Method, ctx: WrapContext): Method {
 
     let opened;
     try {
-      opened = open(this, args, ctx, settings);
+      opened = open(this, args, ctx, settings, facts);
     } catch (error) {
       warnOnce(`open:${target.opName}`, `tracing ${target.opName} failed; the call proceeds untraced: ${describeError(error)}`);
     }
@@ -125,7 +126,7 @@ function needsContext(o: Observation): boolean {
   return buildsReadable(o) || (o.integration.selfTracing !== undefined && exporting());
 }
 
-function open(resource: unknown, args: unknown[], ctx: WrapContext, settings: IntegrationSettings) {
+function open(resource: unknown, args: unknown[], ctx: WrapContext, settings: IntegrationSettings, facts: Facts) {
   const { integration, target } = ctx;
   ctx.beforeRecord?.(resource);
   const opSettings = settings.opSettings;
@@ -138,7 +139,7 @@ function open(resource: unknown, args: unknown[], ctx: WrapContext, settings: In
     kind: opSettings?.kind ?? target.kind,
     inputs,
     settings: opSettings,
-    attributes: factsAbout(ctx, destination),
+    attributes: factsAbout(ctx, destination, facts),
     provider: destination.provider,
   });
   const streaming = target.isStream ? target.isStream(inputs) : inputs.stream === true;
@@ -154,14 +155,9 @@ function open(resource: unknown, args: unknown[], ctx: WrapContext, settings: In
  * cached per base URL) and frozen: every call to one server shares the object, so the export
  * pipeline redacts and copies it once, not per record.
  */
-const facts = new WeakMap<WrapContext, WeakMap<Destination, Record<string, unknown>>>();
+type Facts = WeakMap<Destination, Record<string, unknown>>;
 
-function factsAbout(ctx: WrapContext, destination: Destination): Record<string, unknown> {
-  let byDestination = facts.get(ctx);
-  if (byDestination === undefined) {
-    byDestination = new WeakMap();
-    facts.set(ctx, byDestination);
-  }
+function factsAbout(ctx: WrapContext, destination: Destination, byDestination: Facts): Record<string, unknown> {
   let found = byDestination.get(destination);
   if (found === undefined) {
     found = Object.freeze({
