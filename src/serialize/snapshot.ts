@@ -5,6 +5,7 @@
  * than per value. It never throws: whatever cannot be read becomes a marker string.
  */
 import { constructorName, describeBinary, hrefWithoutCredentials, isBinary, opaqueMarker } from './builtins.js';
+import { NOT_PLAIN, plainCopy } from './plain-copy.js';
 import {
   CIRCULAR, INVALID_DATE, PROMISE, TRUNCATED_DEPTH, TRUNCATED_KEY, TRUNCATED_SIZE, cutString,
   functionMarker, isStackOverflow, moreItemsMarker, moreKeysMarker, threwMarker, unserializableMarker,
@@ -58,7 +59,14 @@ const HARD_MAX_DEPTH = 500;
 const NUMBER_BYTES = 8;
 
 export function snapshot(value: unknown, limits?: Partial<SnapshotLimits>, redaction?: KeyRedaction): Snapshot {
-  const walk = new SnapshotWalk(limits === undefined ? DEFAULT_SNAPSHOT_LIMITS : resolveLimits(limits), redaction);
+  const resolved = limits === undefined ? DEFAULT_SNAPSHOT_LIMITS : resolveLimits(limits);
+  const plain = plainCopy(value, resolved, redaction);
+  return plain !== NOT_PLAIN ? plain : walkedSnapshot(value, resolved, redaction);
+}
+
+/** The general walk alone (snapshot() takes it when the plain copy gives up); exported for tests. */
+export function walkedSnapshot(value: unknown, limits: SnapshotLimits, redaction?: KeyRedaction): Snapshot {
+  const walk = new SnapshotWalk(limits, redaction);
   let result: JsonValue;
   try {
     result = walk.visit(value, 0) ?? null;
