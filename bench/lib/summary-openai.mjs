@@ -42,9 +42,12 @@ export function summarizeOpenAI(traced, disabled, tax) {
   // An app that also uses op() turns on AsyncLocalStorage, which on Node 20/22 slows every
   // promise: reported beside the SDK-only figure, not folded into the SDK call targets.
   const opContextTax = summarizeProcessTax(tax.pairs, 'opContext');
+  // A process-wide figure below zero is noise, not a saving: it never lowers the verdict.
+  const taxPercent = Math.max(0, processTax?.plainCpuPercent ?? 0);
+  const taxNs = Math.max(0, processTax?.streamCpuNsPerChunk ?? 0);
   const total = {
-    plainCpuPercent: ((1 + inProcess.plainCpuPercent / 100) * (1 + (processTax?.plainCpuPercent ?? 0) / 100) - 1) * 100,
-    streamCpuNsPerChunk: inProcess.streamCpuNsPerChunk + (processTax?.streamCpuNsPerChunk ?? 0),
+    plainCpuPercent: ((1 + inProcess.plainCpuPercent / 100) * (1 + taxPercent / 100) - 1) * 100,
+    streamCpuNsPerChunk: inProcess.streamCpuNsPerChunk + taxNs,
     includesProcessTax: processTax !== undefined,
   };
   const d = disabledFigures(disabled);

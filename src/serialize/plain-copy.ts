@@ -5,7 +5,8 @@
  * about half the time: no path kept for cycles, no try/catch per object, no built-in types
  * to tell apart. Anything else, and anything that would need cutting, gives up (NOT_PLAIN)
  * and the caller takes the general walk from the start, so the result never depends on
- * which of the two made it.
+ * which of the two made it. Data that is not plain pays for what was copied before the copy
+ * gave up; request and response bodies, the data of every SDK call, are plain.
  */
 import type { JsonObject, JsonValue, KeyRedaction, SnapshotLimits } from './snapshot.js';
 
