@@ -1,0 +1,29 @@
+/**
+ * An app that only calls SDKs leaves AsyncLocalStorage off (patching/engine.ts): on Node 20 it
+ * runs on promise hooks, which once on slow every promise in the process. Read in a child
+ * process, where nothing else in the process could have turned it on.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, makeApp, removeApps, resultOf, runApp } from '../helpers/node-app.js';
+import { APPS, SUPPORT } from './records.js';
+
+beforeAll(assertBuilt);
+afterAll(removeApps);
+
+// Node 22.7+ and 24 run AsyncLocalStorage on context frames, without the flag read here.
+const flagged = Number(process.versions.node.split('.')[0]) === 20;
+
+describe.skipIf(!flagged)('AsyncLocalStorage stays off for SDK calls (Node 20)', () => {
+  it('is off after traced plain and streamed calls, which are all recorded', async () => {
+    const dir = makeApp([`${APPS}context-off.mjs`]);
+    const result = resultOf(await runApp(dir, 'context-off.mjs', { env: { TW_SUPPORT: SUPPORT } }));
+    expect(result.recorded).toEqual(['openai.chat.completions.create', 'openai.chat.completions.create']);
+    expect(result.enabled).toBe(false);
+  });
+
+  it('is on once the app uses op(): the flag read here does tell', async () => {
+    const dir = makeApp([`${APPS}context-off.mjs`]);
+    const result = resultOf(await runApp(dir, 'context-off.mjs', { env: { TW_SUPPORT: SUPPORT, CONTEXT: 'op' } }));
+    expect(result.enabled).toBe(true);
+  });
+});
