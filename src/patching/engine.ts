@@ -7,6 +7,7 @@
 import { describeError, warnOnce } from '../log.js';
 import { state } from '../state.js';
 import { beginCall, enterCall } from '../trace/api.js';
+import type { CallSpec } from '../trace/call.js';
 import { currentFrame, type Frame } from '../trace/context.js';
 import type { IntegrationSettings } from '../types.js';
 import { beforeCall, buildsReadable, observeResult } from './observe.js';
@@ -75,7 +76,7 @@ function recordingFrame(integration: IntegrationDefinition): Frame | undefined |
 
 export function tracedMethod(original: Method, ctx: WrapContext): Method {
   const { integration, target } = ctx;
-  const facts: Facts = new WeakMap();
+  const specs: Specs = new WeakMap();
   const traced = function (this: unknown, ...args: unknown[]): unknown {
     const frame = recordingFrame(integration);
     if (frame === null) return original.apply(this, args);
@@ -83,7 +84,7 @@ export function tracedMethod(original: Method, ctx: WrapContext): Method {
 
     let opened;
     try {
-      opened = open(this, args, ctx, settings, facts);
+      opened = open(this, args, ctx, settings, specs);
     } catch (error) {
       warnOnce(`open:${target.opName}`, `tracing ${target.opName} failed; the call proceeds untraced: ${describeError(error)}`);
     }
@@ -126,22 +127,13 @@ function needsContext(o: Observation): boolean {
   return buildsReadable(o) || (o.integration.selfTracing !== undefined && exporting());
 }
 
-function open(resource: unknown, args: unknown[], ctx: WrapContext, settings: IntegrationSettings, facts: Facts) {
+function open(resource: unknown, args: unknown[], ctx: WrapContext, settings: IntegrationSettings, specs: Specs) {
   const { integration, target } = ctx;
   ctx.beforeRecord?.(resource);
-  const opSettings = settings.opSettings;
   const inputs = target.inputs ? target.inputs(args) : bodyOf(args[0]);
   const destination: Destination = integration.destination(resource);
   const prepared = target.prepare?.(args, settings, destination);
-  const call = beginCall({
-    // The user's op settings rename the op or change its kind, as they do for op().
-    opName: opSettings?.name ?? target.opName,
-    kind: opSettings?.kind ?? target.kind,
-    inputs,
-    settings: opSettings,
-    attributes: factsAbout(ctx, destination, facts),
-    provider: destination.provider,
-  });
+  const call = beginCall(specFor(ctx, destination, settings, specs), inputs);
   const streaming = target.isStream ? target.isStream(inputs) : inputs.stream === true;
   return {
     call,
@@ -151,23 +143,30 @@ function open(resource: unknown, args: unknown[], ctx: WrapContext, settings: In
 }
 
 /**
- * The attributes an integration's calls carry, made once per destination (destinations are
- * cached per base URL) and frozen: every call to one server shares the object, so the export
- * pipeline redacts and copies it once, not per record.
+ * What a traced method's calls to one server are, made once per destination (destinations are
+ * cached per base URL) and per settings: no object per call, and every call to one server
+ * shares one frozen attributes object, which the export pipeline redacts and copies once.
  */
-type Facts = WeakMap<Destination, Record<string, unknown>>;
+type Specs = WeakMap<Destination, { settings: IntegrationSettings; spec: CallSpec }>;
 
-function factsAbout(ctx: WrapContext, destination: Destination, byDestination: Facts): Record<string, unknown> {
-  let found = byDestination.get(destination);
-  if (found === undefined) {
-    found = Object.freeze({
+function specFor(ctx: WrapContext, destination: Destination, settings: IntegrationSettings, specs: Specs): CallSpec {
+  const known = specs.get(destination);
+  if (known !== undefined && known.settings === settings) return known.spec;
+  const opSettings = settings.opSettings;
+  const spec: CallSpec = {
+    // The user's op settings rename the op or change its kind, as they do for op().
+    opName: opSettings?.name ?? ctx.target.opName,
+    kind: opSettings?.kind ?? ctx.target.kind,
+    settings: opSettings,
+    attributes: Object.freeze({
       integration: Object.freeze({ name: ctx.integration.name, version: ctx.version }),
       provider: destination.provider,
       ...(destination.baseUrl !== undefined ? { baseUrl: destination.baseUrl } : {}),
-    });
-    byDestination.set(destination, found);
-  }
-  return found;
+    }),
+    provider: destination.provider,
+  };
+  specs.set(destination, { settings, spec });
+  return spec;
 }
 
 function bodyOf(value: unknown): Record<string, unknown> {

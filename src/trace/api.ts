@@ -10,7 +10,11 @@ import { currentFrame, storage, type Frame } from './context.js';
  * recorded here (tracing off, or inside withTracingDisabled). The caller runs the traced
  * work inside `enterCall(call, ...)` so that nested calls find it as their parent.
  */
-export function beginCall(spec: CallSpec, frame: Frame | undefined = currentFrame()): LiveCall | undefined {
+export function beginCall(
+  spec: CallSpec,
+  inputs: Record<string, unknown>,
+  frame: Frame | undefined = currentFrame(),
+): LiveCall | undefined {
   if (!state.enabled || frame?.disabled) return undefined;
   const settings = state.settings!;
   const globalAttrs = settings.attributes;
@@ -26,7 +30,7 @@ export function beginCall(spec: CallSpec, frame: Frame | undefined = currentFram
   const otel = parent === undefined ? activeOtelSpanContext() : undefined;
   const otelTraceId = otel?.traceId ?? parent?.otelTraceId;
   if (otelTraceId !== undefined) attributes = { ...attributes, ...(otel ? { otelParent: otel } : { otelTraceId }) };
-  const call = new LiveCall(spec, parent, attributes);
+  const call = new LiveCall(spec, inputs, parent, attributes);
   call.otelTraceId = otelTraceId;
   return call;
 }

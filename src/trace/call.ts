@@ -16,10 +16,14 @@ export interface RecordContent {
   output: unknown;
 }
 
+/**
+ * What a call is, apart from its inputs: the same for every call of one op or one SDK method to
+ * one server, so callers may share one object. Inputs are passed beside it and only their
+ * snapshot is kept: a queued call must not keep the application's arguments alive.
+ */
 export interface CallSpec {
   opName: string;
   kind: CallKind;
-  inputs: Record<string, unknown>;
   /** The op's or integration's settings: display name and postprocess hooks. */
   settings?: OpSettings;
   /** Facts about the call (integration, provider, base URL), merged over the context's attributes. */
@@ -57,10 +61,11 @@ export class LiveCall implements CallHandle {
 
   constructor(
     readonly spec: CallSpec,
+    inputs: Record<string, unknown>,
     readonly parent: LiveCall | undefined,
     readonly attributes: Record<string, unknown>,
   ) {
-    const snap = snapshot(spec.inputs, undefined, recordingRedaction());
+    const snap = snapshot(inputs, undefined, recordingRedaction());
     this.inputs = snap.value;
     this.inputBytes = snap.bytes;
   }

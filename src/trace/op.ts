@@ -34,6 +34,7 @@ export function op<F extends AnyFunction>(fn: F, options: OpOptions = {}): Op<F>
   const opName = options.name ?? (fn.name || 'anonymous');
   const kind = options.kind ?? 'function';
   const params = parameterList(fn);
+  const spec = { opName, kind, settings: options };
   const generatorKind = types.isGeneratorFunction(fn)
     ? Object.prototype.toString.call(fn) === '[object AsyncGeneratorFunction]' ? 'async' : 'sync'
     : undefined;
@@ -42,7 +43,7 @@ export function op<F extends AnyFunction>(fn: F, options: OpOptions = {}): Op<F>
   function run(self: unknown, args: unknown[], onCall?: (call: LiveCall | undefined) => void): unknown {
     const frame = currentFrame();
     const call = state.enabled && !frame?.disabled
-      ? beginCall({ opName, kind, inputs: inputsFromArgs(params, args), settings: options }, frame)
+      ? beginCall(spec, inputsFromArgs(params, args), frame)
       : undefined;
     onCall?.(call);
     if (call === undefined) return fn.apply(self, args);

@@ -259,7 +259,7 @@ describe('pricer', () => {
 
   /** An integration's call: it knows the provider it went to. */
   function providerCall(provider: string, model: string, usage: Usage): void {
-    const call = beginCall({ opName: `${provider}.call`, kind: 'llm', inputs: { model }, provider })!;
+    const call = beginCall({ opName: `${provider}.call`, kind: 'llm', provider }, { model })!;
     call.addUsage(model, usage);
     call.succeed('ok');
   }

@@ -1,7 +1,8 @@
 /**
- * An app that only calls SDKs leaves AsyncLocalStorage off (patching/engine.ts): on Node 20 it
- * runs on promise hooks, which once on slow every promise in the process. Read in a child
- * process, where nothing else in the process could have turned it on.
+ * What tracing leaves behind in an app's process, read in child processes where nothing else
+ * interferes: an app that only calls SDKs leaves AsyncLocalStorage off (patching/engine.ts; on
+ * Node 20 it runs on promise hooks, which once on slow every promise in the process), and a
+ * call waiting for export holds its snapshot, not the application's arguments.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, makeApp, removeApps, resultOf, runApp } from '../helpers/node-app.js';
@@ -25,5 +26,15 @@ describe.skipIf(!flagged)('AsyncLocalStorage stays off for SDK calls (Node 20)',
     const dir = makeApp([`${APPS}context-off.mjs`]);
     const result = resultOf(await runApp(dir, 'context-off.mjs', { env: { TW_SUPPORT: SUPPORT, CONTEXT: 'op' } }));
     expect(result.enabled).toBe(true);
+  });
+});
+
+describe('a queued call', () => {
+  it('keeps its snapshot of the arguments, not the arguments: they can be collected before export', async () => {
+    const dir = makeApp([`${APPS}arguments-released.mjs`]);
+    const result = resultOf(await runApp(dir, 'arguments-released.mjs', { nodeArgs: ['--expose-gc'] }));
+    expect(result.queuedBeforeGc).toBe(true);
+    expect(result.collected).toBe(true);
+    expect(result.recorded).toEqual(['How long is this?']);
   });
 });
