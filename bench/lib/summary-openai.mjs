@@ -45,9 +45,14 @@ export function summarizeOpenAI(traced, disabled, tax) {
   // A process-wide figure below zero is noise, not a saving: it never lowers the verdict.
   const taxPercent = Math.max(0, processTax?.plainCpuPercent ?? 0);
   const taxNs = Math.max(0, processTax?.streamCpuNsPerChunk ?? 0);
+  const combine = (percentInProcess) => ((1 + percentInProcess / 100) * (1 + taxPercent / 100) - 1) * 100;
   const total = {
-    plainCpuPercent: ((1 + inProcess.plainCpuPercent / 100) * (1 + taxPercent / 100) - 1) * 100,
+    plainCpuPercent: combine(inProcess.plainCpuPercent),
     streamCpuNsPerChunk: inProcess.streamCpuNsPerChunk + taxNs,
+    // The verdicts: a target is met when the upper quartile meets it (a median inside wide
+    // quartiles is noise).
+    plainCpuPercentP75: combine(inProcess.plainCpuPercentQuartiles[1]),
+    streamCpuNsPerChunkP75: inProcess.streamCpuNsPerChunkQuartiles[1] + taxNs,
     includesProcessTax: processTax !== undefined,
   };
   const d = disabledFigures(disabled);
@@ -100,13 +105,15 @@ export function summarizeOpenAI(traced, disabled, tax) {
   return {
     data: { inProcess, processTax, opContextTax, total, disabled: d, recorded: plain.recorded + stream.recorded, expectedRecords: traced.expectedRecords },
     targets: [
-      target('plain-cpu', 'added CPU per non-streaming call', `<= ${CPU_TARGET_PERCENT}%`,
-        percent(total.plainCpuPercent) + taxNote(percent(inProcess.plainCpuPercent), percent(processTax?.plainCpuPercent ?? 0), ''),
-        total.plainCpuPercent <= CPU_TARGET_PERCENT),
-      target('stream-chunk', 'added CPU time per streamed chunk', `< ${STREAM_TARGET_NS} ns`,
+      target('plain-cpu', 'added CPU per non-streaming call', `<= ${CPU_TARGET_PERCENT}% (p75)`,
+        percent(total.plainCpuPercent) + taxNote(percent(inProcess.plainCpuPercent), percent(processTax?.plainCpuPercent ?? 0), '') +
+          `, p75 ${percent(total.plainCpuPercentP75)}`,
+        total.plainCpuPercentP75 <= CPU_TARGET_PERCENT),
+      target('stream-chunk', 'added CPU time per streamed chunk', `< ${STREAM_TARGET_NS} ns (p75)`,
         `${signed(total.streamCpuNsPerChunk, 0)} ns` +
-          taxNote(signed(inProcess.streamCpuNsPerChunk, 0), signed(processTax?.streamCpuNsPerChunk ?? 0, 0), ' ns'),
-        total.streamCpuNsPerChunk < STREAM_TARGET_NS),
+          taxNote(signed(inProcess.streamCpuNsPerChunk, 0), signed(processTax?.streamCpuNsPerChunk ?? 0, 0), ' ns') +
+          `, p75 ${signed(total.streamCpuNsPerChunkP75, 0)} ns`,
+        total.streamCpuNsPerChunkP75 < STREAM_TARGET_NS),
       target('disabled', 'TRACEWIRE_DISABLED vs no tracing (openai, CPU)', 'within noise',
         `${percent(d.plainCpuPercent)} per call, ${signed(d.streamCpuNsPerChunk, 0)} ns per chunk`, d.withinNoise),
     ],

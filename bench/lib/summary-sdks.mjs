@@ -39,11 +39,14 @@ export function summarizeSdks(runs) {
     notes.push(`${sdk} ${recorded}/${traced.expectedRecords}${traced.stream.outputRebuilt ? '' : ' (stream output NOT rebuilt)'}` +
       (d ? `, disabled ${d.recorded}` : ''));
     if (sdk === 'openai') continue; // its targets, process-wide tax included, come from summary-openai.mjs
+    // A target is met when the upper quartile meets it: a median inside wide quartiles is noise.
     targets.push(
-      target(`plain-cpu-${sdk}`, `added CPU per non-streaming call (${sdk}, in-process)`, `<= ${CPU_TARGET_PERCENT}%`,
-        `${percent(t.plainCpuPercent)} (${signed(t.plainCpuUs)} µs of ${num(t.bareCpuUs)} µs)`, t.plainCpuPercent <= CPU_TARGET_PERCENT),
-      target(`stream-chunk-${sdk}`, `added CPU time per streamed chunk (${sdk}, in-process)`, `< ${STREAM_TARGET_NS} ns`,
-        `${signed(t.streamCpuNsPerChunk, 0)} ns`, t.streamCpuNsPerChunk < STREAM_TARGET_NS),
+      target(`plain-cpu-${sdk}`, `added CPU per non-streaming call (${sdk}, in-process)`, `<= ${CPU_TARGET_PERCENT}% (p75)`,
+        `${percent(t.plainCpuPercent)} (${signed(t.plainCpuUs)} µs of ${num(t.bareCpuUs)} µs), p75 ${percent(t.plainCpuPercentQuartiles[1])}`,
+        t.plainCpuPercentQuartiles[1] <= CPU_TARGET_PERCENT),
+      target(`stream-chunk-${sdk}`, `added CPU time per streamed chunk (${sdk}, in-process)`, `< ${STREAM_TARGET_NS} ns (p75)`,
+        `${signed(t.streamCpuNsPerChunk, 0)} ns, p75 ${signed(t.streamCpuNsPerChunkQuartiles[1], 0)} ns`,
+        t.streamCpuNsPerChunkQuartiles[1] < STREAM_TARGET_NS),
     );
     if (d) {
       targets.push(target(`disabled-${sdk}`, `TRACEWIRE_DISABLED vs no tracing (${sdk}, CPU)`, 'within noise',
