@@ -79,6 +79,16 @@ describe('streams that end early', () => {
     expect((await t.one(CHAT)).status).toBe('cancelled');
   });
 
+  it('the request option\'s AbortSignal aborted after the stream came back, before any read → cancelled', async () => {
+    const { client, body } = earlyExitClient();
+    const abort = new AbortController();
+    const stream = await client.chat.completions.create(body, { signal: abort.signal });
+    abort.abort();
+    expect(stream.controller.signal.aborted).toBe(true);
+    expect((await t.one(CHAT)).status).toBe('cancelled');
+    expect(await drain(stream)).toEqual([]);
+  });
+
   it('an AbortSignal aborted before the response → cancelled; the app gets APIUserAbortError', async () => {
     let requested!: () => void;
     const arrived = new Promise<void>((resolve) => (requested = resolve));
