@@ -86,7 +86,7 @@ export interface Exporter {
   export(calls: Call[]): void | Promise<void>;
   /** Everything handed to `export` so far is durable when this resolves. */
   flush?(): void | Promise<void>;
-  /** Called once at process exit with the final batch; must be synchronous. */
+  /** Called at process exit with the calls still queued (in one or more batches); must be synchronous. */
   exportSync?(calls: Call[]): void;
   shutdown?(): void | Promise<void>;
 }

@@ -8,8 +8,11 @@
  * a span with the same ids: OTLP has no update, so backends keep both copies or the last one;
  * the later copy has the complete summary.
  *
+ * Spans from the export queue's small batches are gathered into requests of up to 512 spans
+ * (or 4 MB), sent when full or 20 ms after the first one arrived, and at once by flush().
+ *
  * Delivery: 429/502/503/504 and network errors are retried with exponential backoff and jitter,
- * or after the server's `Retry-After`, within `maxAttempts` and a per-batch deadline; anything
+ * or after the server's `Retry-After`, within `maxAttempts` and a per-request deadline; anything
  * else is dropped and reported once. Nothing here throws or rejects into the application.
  */
 import { describeError, warnOnce } from '../log.js';
@@ -26,7 +29,7 @@ export interface OtlpExporterOptions {
   serviceName?: string;
   /** Attempts per request, the first included (default 5). */
   maxAttempts?: number;
-  /** Per batch: no attempt starts and no wait extends past this (default 15 s). */
+  /** Per request: no attempt starts and no wait extends past this (default 15 s). */
   deadlineMs?: number;
   /** Per request (default `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`, `OTEL_EXPORTER_OTLP_TIMEOUT`, else 10 s). */
   timeoutMs?: number;
@@ -37,9 +40,25 @@ export interface OtlpExporterOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** Spans of one batch are split over requests of about this size (collectors limit bodies). */
+/** A request carries at most this many spans, or about this many characters (collectors limit bodies). */
+const MAX_SPANS_PER_REQUEST = 512;
 const MAX_BODY_CHARS = 4 * 1024 * 1024;
+/** How long spans wait for others to share their request. */
+const SEND_DELAY_MS = 20;
 const RETRYABLE = new Set([429, 502, 503, 504]);
+
+/**
+ * Spans waiting to go out in one request. They are serialized on arrival: strings cost the
+ * garbage collector next to nothing to hold, the calls they came from can be collected young.
+ */
+interface PendingRequest {
+  service: string;
+  spans: string[];
+  chars: number;
+  /** Resolves once these spans were delivered or given up. */
+  done: Promise<void>;
+  settle: () => void;
+}
 
 export class OtlpExporter implements Exporter {
   readonly name = 'otlp';
@@ -49,12 +68,15 @@ export class OtlpExporter implements Exporter {
   private readonly headers: Record<string, string>;
   private readonly serviceName: string | undefined;
   private readonly resourceAttributes: KeyValue[];
+  private readonly resources = new Map<string, string>();
   private readonly maxAttempts: number;
   private readonly deadlineMs: number;
   private readonly timeoutMs: number;
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly inFlight = new Set<Promise<void>>();
+  private filling: PendingRequest | undefined;
+  private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(options: OtlpExporterOptions = {}) {
@@ -73,53 +95,86 @@ export class OtlpExporter implements Exporter {
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
   }
 
-  /** Never rejects: a batch that cannot be delivered is counted in `droppedSpans` and reported once. */
+  /**
+   * Queues the calls' spans for a shared request, sent when full or after a short delay.
+   * The promise resolves once they were delivered or given up; it never rejects.
+   */
   export(calls: Call[]): Promise<void> {
     if (this.closed || this.url === undefined || calls.length === 0) return Promise.resolve();
-    const task: Promise<void> = this.send(calls)
-      .catch((error) => warnOnce('otlp-export', `the otlp exporter failed: ${describeError(error)}`))
-      .finally(() => this.inFlight.delete(task));
-    this.inFlight.add(task);
-    return task;
+    const joined = new Set<PendingRequest>();
+    for (const call of calls) {
+      let span: string;
+      try {
+        span = JSON.stringify(toOtlpSpan(call));
+      } catch (error) {
+        this.drop(1, `a call could not be made into a span (${describeError(error)})`);
+        continue;
+      }
+      joined.add(this.add(this.serviceName ?? call.project, span));
+    }
+    if (this.filling && this.timer === undefined) {
+      this.timer = setTimeout(() => this.send(), SEND_DELAY_MS);
+      this.timer.unref();
+    }
+    return Promise.all([...joined].map((request) => request.done)).then(() => undefined);
   }
 
-  /** Resolves when every request started so far has succeeded or been given up. */
+  /** Sends what is queued, then resolves when every request started so far has succeeded or been given up. */
   async flush(): Promise<void> {
+    this.send();
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
   async shutdown(): Promise<void> {
-    this.closed = true;
     await this.flush();
+    this.closed = true;
   }
 
-  private async send(calls: Call[]): Promise<void> {
-    const deadline = Date.now() + this.deadlineMs;
-    const service = this.serviceName ?? calls[0]!.project;
-    const attributes = this.resourceAttributes.filter((a) => a.key !== 'service.name');
-    attributes.push(str('service.name', service), str('telemetry.sdk.name', 'tracewire'), str('telemetry.sdk.language', 'nodejs'));
-    const resource = JSON.stringify({ attributes });
-    // Spans are serialized one by one so a large batch can be cut into bodies of bounded size.
-    let spans: string[] = [];
-    let size = 0;
-    for (const call of calls) {
-      const span = JSON.stringify(toOtlpSpan(call));
-      if (spans.length > 0 && size + span.length > MAX_BODY_CHARS) {
-        await this.post(resource, spans, deadline);
-        spans = [];
-        size = 0;
-      }
-      spans.push(span);
-      size += span.length + 1;
+  private add(service: string, span: string): PendingRequest {
+    let request = this.filling;
+    if (request && (request.service !== service || request.chars + span.length > MAX_BODY_CHARS)) {
+      this.send();
+      request = undefined;
     }
-    await this.post(resource, spans, deadline);
+    request ??= this.filling = pendingRequest(service);
+    request.spans.push(span);
+    request.chars += span.length + 1;
+    if (request.spans.length >= MAX_SPANS_PER_REQUEST) this.send();
+    return request;
   }
 
-  /** Sends one body; `deadline` is the batch's, shared by all its bodies. */
+  /** Starts the request being filled, if any. */
+  private send(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const request = this.filling;
+    if (!request) return;
+    this.filling = undefined;
+    const task: Promise<void> = this.post(this.resourceOf(request.service), request.spans, Date.now() + this.deadlineMs)
+      .catch((error) => warnOnce('otlp-export', `the otlp exporter failed: ${describeError(error)}`))
+      .finally(() => {
+        this.inFlight.delete(task);
+        request.settle();
+      });
+    this.inFlight.add(task);
+  }
+
+  private resourceOf(service: string): string {
+    let resource = this.resources.get(service);
+    if (resource === undefined) {
+      const attributes = this.resourceAttributes.filter((a) => a.key !== 'service.name');
+      attributes.push(str('service.name', service), str('telemetry.sdk.name', 'tracewire'), str('telemetry.sdk.language', 'nodejs'));
+      resource = JSON.stringify({ attributes });
+      this.resources.set(service, resource);
+    }
+    return resource;
+  }
+
+  /** Sends one body, retrying within `deadline`. */
   private async post(resource: string, spans: string[], deadline: number): Promise<void> {
     const body = `{"resourceSpans":[{"resource":${resource},"scopeSpans":[{"scope":{"name":"tracewire"},"spans":[${spans.join(',')}]}]}]}`;
     for (let attempt = 1; ; attempt++) {
-      if (Date.now() >= deadline) return this.drop(spans.length, `the batch deadline (${this.deadlineMs} ms) passed before spans could be sent to ${this.url}`);
+      if (Date.now() >= deadline) return this.drop(spans.length, `the request's deadline (${this.deadlineMs} ms) passed before spans could be sent to ${this.url}`);
       let failure: string;
       let retryAfterMs: number | undefined;
       try {
@@ -210,3 +265,11 @@ function describeNetworkError(error: unknown): string {
   return cause instanceof Error ? `${describeError(error)} (${describeError(cause)})` : describeError(error);
 }
 
+
+function pendingRequest(service: string): PendingRequest {
+  let settle!: () => void;
+  const done = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
+  return { service, spans: [], chars: 0, done, settle };
+}

@@ -84,14 +84,23 @@ describe('broken exporters never affect the application', () => {
     expect(t.warnings.some((w) => w.includes('gave up waiting'))).toBe(true);
   });
 
-  it('a slow exporter stops receiving after 16 pending batches and its drops are counted', async () => {
-    const stuck: Exporter = { name: 'stuck', export: () => new Promise<void>(() => {}) };
-    const t = traced({ exporters: [stuck] });
-    for (let batch = 0; batch < 20; batch++) {
-      work(batch);
+  it('a slow exporter stops receiving once 8192 calls wait in its exports; its drops are counted', async () => {
+    let received = 0;
+    const stuck: Exporter = {
+      name: 'stuck',
+      export: (calls: Call[]) => {
+        received += calls.length;
+        return new Promise<void>(() => {});
+      },
+    };
+    const t = traced({ exporters: [stuck], maxQueueBytes: 50_000_000 });
+    for (let round = 0; round < 9; round++) {
+      for (let i = 0; i < 1000; i++) work(i);
       await state.recorder!.flush(1);
     }
-    expect(state.recorder!.stats().dropped).toBe(4);
+    // Batches of 64: 8000 calls pending after eight rounds, three more batches fit in the ninth.
+    expect(received).toBe(8192);
+    expect(state.recorder!.stats().dropped).toBe(9000 - 8192);
     expect(t.warnings.some((w) => w.includes('"stuck" is not keeping up'))).toBe(true);
   });
 });

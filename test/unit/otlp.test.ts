@@ -175,6 +175,61 @@ describe('OTLP/JSON spans', () => {
   });
 });
 
+describe('gathering spans into requests', () => {
+  const serviceOf = (r: Received) => attrs(r.body.resourceSpans[0].resource.attributes)['service.name'];
+
+  it('small batches exported close together share one request; each export resolves once it is delivered', async () => {
+    const e = exporter();
+    const batches = [1, 2, 3].map(() => [makeCall(), makeCall()]);
+    const exports = batches.map((batch) => e.export(batch));
+    expect(received).toHaveLength(0);
+    await Promise.all(exports);
+    expect(received).toHaveLength(1);
+    expect(spansOf(received[0]!).map((s) => s.spanId)).toEqual(batches.flat().map((c) => hex(c.id).slice(16)));
+    expect(e.sentSpans).toBe(6);
+  });
+
+  it('a request carries at most 512 spans; flush() sends the rest without waiting', async () => {
+    const e = exporter();
+    void e.export(Array.from({ length: 600 }, () => makeCall()));
+    await e.flush();
+    expect(received.map((r) => spansOf(r).length).sort((a, b) => a - b)).toEqual([88, 512]);
+  });
+
+  it('bodies stay near 4 MB: big spans are spread over several requests', async () => {
+    const e = exporter();
+    const big = () => makeCall({ output: 'x'.repeat(60_000) });
+    await e.export(Array.from({ length: 100 }, big));
+    expect(received.length).toBeGreaterThanOrEqual(2);
+    expect(received.reduce((n, r) => n + spansOf(r).length, 0)).toBe(100);
+    for (const r of received) expect(JSON.stringify(r.body).length).toBeLessThan(4.2 * 1024 * 1024);
+  });
+
+  it('calls of different projects go out under their own service.name', async () => {
+    const e = exporter();
+    await e.export([makeCall({ project: 'a' }), makeCall({ project: 'b' }), makeCall({ project: 'b' })]);
+    expect(received.map((r) => [serviceOf(r), spansOf(r).length])).toEqual([['a', 1], ['b', 2]]);
+  });
+
+  it('a call that cannot become a span is dropped and reported; the others are sent', async () => {
+    const e = exporter();
+    const broken = Object.defineProperty(makeCall(), 'summary', { get() { throw new Error('no summary here'); } });
+    await e.export([makeCall(), broken, makeCall()]);
+    expect(allSpans()).toHaveLength(2);
+    expect(e.droppedSpans).toBe(1);
+    expect(warnings.some((w) => w.includes('no summary here'))).toBe(true);
+  });
+
+  it('shutdown() sends what is waiting before it stops', async () => {
+    const e = exporter();
+    void e.export([makeCall()]);
+    await e.shutdown();
+    expect(allSpans()).toHaveLength(1);
+    await e.export([makeCall()]);
+    expect(received).toHaveLength(1);
+  });
+});
+
 describe('delivery', () => {
   it('retries a 503 with Retry-After: 0, then succeeds: exactly 2 requests', async () => {
     replies = [{ status: 503, headers: { 'retry-after': '0' } }];
