@@ -86,7 +86,10 @@ export interface Exporter {
   export(calls: Call[]): void | Promise<void>;
   /** Everything handed to `export` so far is durable when this resolves. */
   flush?(): void | Promise<void>;
-  /** Called at process exit with the calls still queued (in one or more batches); must be synchronous. */
+  /**
+   * Called once at process exit (and when init() reconfigures) with the calls still queued,
+   * possibly none; must be synchronous, and should also write anything the exporter holds.
+   */
   exportSync?(calls: Call[]): void;
   shutdown?(): void | Promise<void>;
 }

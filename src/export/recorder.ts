@@ -158,19 +158,21 @@ export class Recorder {
     if (timedOut) warn(`flush() gave up waiting for the exporters after ${timeoutMs} ms.`);
   }
 
-  /** At process exit: only synchronous work can still run. */
+  /**
+   * At process exit: only synchronous work can still run. Every exporter that can write
+   * synchronously is called, with nothing queued too: it may hold calls of its own.
+   */
   drainSync(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.queue.length > 0) {
-      const batch = this.takeBatch();
-      for (const slot of this.slots) {
-        try {
-          if (slot.exporter.exportSync) slot.exporter.exportSync(batch);
-          else this.dispatch(slot, batch);
-        } catch (error) {
-          warnOnce(`exporter-exit:${slot.exporter.name}`, `exporter "${slot.exporter.name}" failed at exit: ${describeError(error)}`);
-        }
+    const batches: Call[][] = [];
+    while (this.queue.length > 0) batches.push(this.takeBatch());
+    for (const slot of this.slots) {
+      try {
+        if (slot.exporter.exportSync) slot.exporter.exportSync(batches.flat());
+        else for (const batch of batches) this.dispatch(slot, batch);
+      } catch (error) {
+        warnOnce(`exporter-exit:${slot.exporter.name}`, `exporter "${slot.exporter.name}" failed at exit: ${describeError(error)}`);
       }
     }
   }

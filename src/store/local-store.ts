@@ -86,7 +86,8 @@ function toJsonText(value: unknown): string {
   }
 }
 
-interface CallRow {
+/** A call as the store keeps it: flat strings and numbers, cheap to hold until written. */
+export interface CallRow {
   id: string;
   project: string;
   trace_id: string;
@@ -105,7 +106,7 @@ interface CallRow {
   summary: string;
 }
 
-function toRow(call: Call): CallRow {
+export function toRow(call: Call): CallRow {
   return {
     id: call.id,
     project: call.project,
@@ -200,8 +201,12 @@ export class LocalStore implements CallReader {
 
   /** Stores a batch atomically; a call already present (same id) is replaced. */
   write(calls: readonly Call[]): void {
-    if (calls.length === 0) return;
-    const rows = calls.map(toRow);
+    this.writeRows(calls.map(toRow));
+  }
+
+  /** Same as `write`, for calls already made into rows (`toRow`). */
+  writeRows(rows: CallRow[]): void {
+    if (rows.length === 0) return;
     withLockRetry(this.path, () => this.writeBatch(rows));
   }
 

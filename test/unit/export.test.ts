@@ -105,6 +105,20 @@ describe('broken exporters never affect the application', () => {
   });
 });
 
+describe('process exit', () => {
+  it('every exporter that writes synchronously is called once, with what is queued or with nothing', async () => {
+    const received: Call[][] = [];
+    const syncOne: Exporter = { name: 'sync', export: () => {}, exportSync: (calls) => void received.push(calls) };
+    traced({ exporters: [syncOne] });
+    work(1);
+    work(2);
+    state.recorder!.drainSync();
+    expect(received.map((calls) => calls.length)).toEqual([2]);
+    state.recorder!.drainSync();
+    expect(received.map((calls) => calls.length)).toEqual([2, 0]);
+  });
+});
+
 describe('the queue is bounded by bytes', () => {
   it('when full, calls are dropped and counted, never blocking', async () => {
     const t = traced({ maxQueueBytes: 20_000 });

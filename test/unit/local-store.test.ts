@@ -17,6 +17,16 @@ function openStore(): LocalStore {
   return store;
 }
 
+/** Rows committed to the file, as another process would see them. */
+function rowsOnDisk(): number {
+  const db = new Database(join(dir, 'tracewire.db'), { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM calls').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
 function makeCall(id: string, fields: Partial<Call> = {}): Call {
   return {
     id,
@@ -160,6 +170,40 @@ describe('LocalExporter', () => {
     exporter.exportSync([makeCall('b', { startedAt: '2024-05-01T11:00:00.000Z' })]);
     exporter.shutdown();
     expect(exporter.getCalls(undefined, 'proj').map((c) => c.id)).toEqual(['a', 'b']);
+    exporter.shutdown();
+  });
+
+  it('rows of small batches are written together: 20 ms after the first, at once from 512, and at flush()', async () => {
+    const exporter = new LocalExporter({ dir, warn: vi.fn() });
+    const writes = vi.spyOn(LocalStore.prototype, 'writeRows');
+    try {
+      for (let b = 0; b < 5; b++) exporter.export(Array.from({ length: 10 }, (_, i) => makeCall(`a${b}-${i}`)));
+      expect(rowsOnDisk()).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect(rowsOnDisk()).toBe(50);
+      expect(writes).toHaveBeenCalledTimes(1);
+      exporter.export(Array.from({ length: 600 }, (_, i) => makeCall(`b${i}`)));
+      expect(rowsOnDisk()).toBe(650);
+      exporter.export([makeCall('c')]);
+      expect(rowsOnDisk()).toBe(650);
+      exporter.flush();
+      expect(rowsOnDisk()).toBe(651);
+      expect(writes).toHaveBeenCalledTimes(3);
+    } finally {
+      writes.mockRestore();
+      exporter.shutdown();
+    }
+  });
+
+  it('this process reads what it exported before it is written; exportSync([]) writes what waits', () => {
+    const exporter = new LocalExporter({ dir, warn: vi.fn() });
+    exporter.export([makeCall('a')]);
+    expect(rowsOnDisk()).toBe(0);
+    expect(exporter.getCall('a', 'proj')?.id).toBe('a');
+    exporter.export([makeCall('b')]);
+    expect(rowsOnDisk()).toBe(1);
+    exporter.exportSync([]);
+    expect(rowsOnDisk()).toBe(2);
     exporter.shutdown();
   });
 
