@@ -265,7 +265,6 @@ function describeNetworkError(error: unknown): string {
   return cause instanceof Error ? `${describeError(error)} (${describeError(cause)})` : describeError(error);
 }
 
-
 function pendingRequest(service: string): PendingRequest {
   let settle!: () => void;
   const done = new Promise<void>((resolve) => {

@@ -125,6 +125,8 @@ export class Recorder {
       return;
     }
     if (result && typeof (result as Promise<void>).then === 'function') {
+      // The count, not the batch: an exporter that keeps only a serialized form lets the calls go.
+      const count = batch.length;
       const settled = withTimeout(Promise.resolve(result), EXPORT_TIMEOUT_MS).then(
         (timedOut) => {
           if (timedOut) warnOnce(`exporter-hangs:${slot.exporter.name}`, `exporter "${slot.exporter.name}" did not finish a batch within ${EXPORT_TIMEOUT_MS} ms.`);
@@ -132,10 +134,10 @@ export class Recorder {
         (error) => warnOnce(`exporter-rejects:${slot.exporter.name}`, `exporter "${slot.exporter.name}" failed: ${describeError(error)}`),
       ).finally(() => {
         slot.pending.delete(settled);
-        slot.pendingCalls -= batch.length;
+        slot.pendingCalls -= count;
       });
       slot.pending.add(settled);
-      slot.pendingCalls += batch.length;
+      slot.pendingCalls += count;
     }
   }
 
