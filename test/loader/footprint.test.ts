@@ -2,7 +2,8 @@
  * What tracing leaves behind in an app's process, read in child processes where nothing else
  * interferes: an app that only calls SDKs leaves AsyncLocalStorage off (patching/engine.ts; on
  * Node 20 it runs on promise hooks, which once on slow every promise in the process), and a
- * call waiting for export holds its snapshot, not the application's arguments.
+ * call waiting for export holds its snapshot, not the application's arguments, nor its record
+ * once an exporter holds it serialized.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, makeApp, removeApps, resultOf, runApp } from '../helpers/node-app.js';
@@ -36,5 +37,13 @@ describe('a queued call', () => {
     expect(result.queuedBeforeGc).toBe(true);
     expect(result.collected).toBe(true);
     expect(result.recorded).toEqual(['How long is this?']);
+  });
+});
+
+describe('an exported call', () => {
+  it('waiting in an otlp request is held as its span: the record can be collected', async () => {
+    const dir = makeApp([`${APPS}record-released.mjs`]);
+    const result = resultOf(await runApp(dir, 'record-released.mjs', { nodeArgs: ['--expose-gc'] }));
+    expect(result).toEqual({ handedOver: 1, requestWaiting: true, collected: true });
   });
 });
