@@ -12,6 +12,7 @@
  * builds the stream in the continuation of the patched method) are tapped, and only the first
  * one per call; every other stream of that class keeps its source untouched.
  */
+import { types } from 'node:util';
 import { currentFrame } from '../trace/context.js';
 import type { StreamObserver } from './streams.js';
 import { watchAbandonment } from './abandoned.js';
@@ -120,14 +121,19 @@ function tappedSource(source: UnderlyingDefaultSource, tap: SourceTap): Underlyi
     start: (controller) => source.start?.call(source, controllerFor(controller)),
     ...(pull
       ? {
-          // A rejected pull errors the stream just as controller.error() does.
-          pull: async (controller: ReadableStreamDefaultController) => {
+          // A rejected pull errors the stream just as controller.error() does. The SDK's own
+          // promise is handed back and watched on a side branch: an async wrapper here would
+          // cost a promise and an await of its own for every item.
+          pull: (controller: ReadableStreamDefaultController) => {
+            let pulled: unknown;
             try {
-              return await pull.call(source, controllerFor(controller));
+              pulled = pull.call(source, controllerFor(controller));
             } catch (error) {
               tap.error(error);
               throw error;
             }
+            if (types.isPromise(pulled)) Promise.prototype.then.call(pulled, undefined, (error: unknown) => tap.error(error));
+            return pulled as Promise<void> | undefined;
           },
         }
       : {}),

@@ -186,13 +186,14 @@ export function observeIterator(source: AsyncIterator<unknown>, observer: Stream
     [Symbol.asyncIterator]() {
       return this;
     },
-    next: observer.hidesChunks ? filteringNext(source, observer, progress, settle) : function next(...args: [] | [unknown]) {
+    next: observer.hidesChunks ? filteringNext(source, observer, progress, settle) : function next(value?: unknown) {
       // The app gets the source's own promise for each step; the observer reads it on a side
       // branch registered first, so it has seen a chunk before the app's code runs on it.
       observer.started();
       let step: Promise<IteratorResult<unknown>>;
       try {
-        step = source.next(...args);
+        // No rest parameter: an array per chunk for an argument `for await` never passes.
+        step = arguments.length === 0 ? source.next() : source.next(value);
       } catch (error) {
         onError(error);
         throw error;
