@@ -19,7 +19,7 @@ if (!sdk || !['traced', 'disabled'].includes(variant)) throw new Error(`usage: s
 const STREAM_CHUNKS = 200;
 const PLAIN_CALLS = Number(process.env.BENCH_PLAIN_CALLS ?? sdk.plainCalls);
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 20);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 31);
 const WARMUP = 4;
 
 let recorded = 0;

@@ -18,6 +18,29 @@ export function quantile(values, q) {
   return sorted[low] + (sorted[Math.min(low + 1, sorted.length - 1)] - sorted[low]) * (at - low);
 }
 
+/**
+ * A distribution-free 95% confidence interval of the median of `values`: the order statistics
+ * [x(k), x(n+1-k)] with k the largest rank for which a Binomial(n, 1/2) count falls below k
+ * with probability at most 2.5%. Unlike the quartiles (the spread of single rounds, which more
+ * rounds do not narrow), it says how well the rounds pin the median down: it narrows as
+ * rounds are added. With fewer than 6 values no such interval exists: [min, max] is returned.
+ */
+export function medianInterval(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  let cumulative = 0;
+  let probability = 0.5 ** n; // P(B = 0)
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    cumulative += probability;
+    if (cumulative > 0.025) break;
+    k = i + 1; // P(B <= i) <= 2.5%: rank i + 1 can bound the interval
+    probability *= (n - i) / (i + 1);
+  }
+  if (k === 0) return [sorted[0], sorted[n - 1]];
+  return [sorted[k - 1], sorted[n - k]];
+}
+
 /** Wall and CPU (user + system) nanoseconds spent in `fn` (awaited). */
 export async function clock(fn) {
   const cpu0 = cpuUsage();
@@ -58,7 +81,8 @@ export function collectGarbage() {
  * nanosecond metrics (e.g. { wallNs, cpuNs }). The order of the variants alternates every
  * round. Returns, per variant and metric, the median per unit and, for every variant but
  * the first (the baseline), the median of the per-round paired differences (`added...`)
- * and their quartiles (the noise: a difference whose quartiles straddle 0 is not measurable).
+ * with their quartiles (the spread of single rounds) and the 95% confidence interval of that
+ * median (medianInterval).
  */
 export async function abRounds({ variants, rounds, warmup, units, settle }) {
   const names = Object.keys(variants);
@@ -83,6 +107,7 @@ export async function abRounds({ variants, rounds, warmup, units, settle }) {
         const key = `added${metric[0].toUpperCase()}${metric.slice(1)}`;
         entry[key] = median(diffs);
         entry[`${key}Quartiles`] = [quantile(diffs, 0.25), quantile(diffs, 0.75)];
+        entry[`${key}Interval`] = medianInterval(diffs);
       }
     }
     result[name] = entry;

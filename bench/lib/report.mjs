@@ -28,10 +28,10 @@ export function percent(value) {
   return `${signed(value, 1)}%`;
 }
 
-/** "[p25, p75]" of paired differences, the spread the median difference should be read against. */
-export function spread(quartiles, scale = 1, digits = 0) {
-  if (!quartiles) return '';
-  return `[${num(quartiles[0] * scale, digits)}, ${num(quartiles[1] * scale, digits)}]`;
+/** "[low, high]" of a pair (a median's 95% interval, quartiles, a range), as a table cell. */
+export function spread(pair, scale = 1, digits = 0) {
+  if (!pair) return '';
+  return `[${num(pair[0] * scale, digits)}, ${num(pair[1] * scale, digits)}]`;
 }
 
 /** One SPEC target with what was measured, for the summary and results.json. */

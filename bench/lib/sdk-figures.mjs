@@ -11,9 +11,12 @@ export const STREAM_TARGET_NS = 1_000;
 /** Below this share of the bare figure a difference counts as noise even if it is consistent. */
 const NOISE_SHARE = 0.01;
 
-/** A difference is "within noise" when its quartiles straddle zero or it is under 1% of the bare figure. */
-export function withinNoise(added, quartiles, bare) {
-  return (quartiles[0] <= 0 && quartiles[1] >= 0) || Math.abs(added) <= bare * NOISE_SHARE;
+/**
+ * A difference is "within noise" when the 95% interval of its median holds zero, or it is
+ * under 1% of the bare figure.
+ */
+export function withinNoise(added, interval, bare) {
+  return (interval[0] <= 0 && interval[1] >= 0) || Math.abs(added) <= bare * NOISE_SHARE;
 }
 
 /** Bare vs traced client in one process (a "traced" run). */
@@ -27,6 +30,7 @@ export function inProcessFigures({ plain, stream }) {
     plainCpuUs: plain.traced.addedCpuNs / 1e3,
     plainCpuPercent: (plain.traced.addedCpuNs / plain.bare.cpuNs) * 100,
     plainCpuPercentQuartiles: plain.traced.addedCpuNsQuartiles.map((ns) => (ns / plain.bare.cpuNs) * 100),
+    plainCpuPercentInterval: plain.traced.addedCpuNsInterval.map((ns) => (ns / plain.bare.cpuNs) * 100),
     plainWallPercent: (plain.traced.addedWallNs / plain.bare.wallNs) * 100,
     bareStreamCpuNsPerChunk: perChunk(stream.bare.cpuNs),
     tracedStreamCpuNsPerChunk: perChunk(stream.traced.cpuNs),
@@ -34,6 +38,7 @@ export function inProcessFigures({ plain, stream }) {
     tracedStreamWallNsPerChunk: perChunk(stream.traced.wallNs),
     streamCpuNsPerChunk: perChunk(stream.traced.addedCpuNs),
     streamCpuNsPerChunkQuartiles: stream.traced.addedCpuNsQuartiles.map(perChunk),
+    streamCpuNsPerChunkInterval: stream.traced.addedCpuNsInterval.map(perChunk),
     streamWallNsPerChunk: perChunk(stream.traced.addedWallNs),
     streamWallNsPerChunkQuartiles: stream.traced.addedWallNsQuartiles.map(perChunk),
   };
@@ -47,11 +52,13 @@ export function disabledFigures({ plain, stream }) {
     plainCpuUs: plain.traced.addedCpuNs / 1e3,
     plainCpuPercent: (plain.traced.addedCpuNs / plain.bare.cpuNs) * 100,
     plainCpuPercentQuartiles: plain.traced.addedCpuNsQuartiles.map((ns) => (ns / plain.bare.cpuNs) * 100),
+    plainCpuPercentInterval: plain.traced.addedCpuNsInterval.map((ns) => (ns / plain.bare.cpuNs) * 100),
     streamCpuNsPerChunk: perChunk(stream.traced.addedCpuNs),
     streamCpuNsPerChunkQuartiles: stream.traced.addedCpuNsQuartiles.map(perChunk),
+    streamCpuNsPerChunkInterval: stream.traced.addedCpuNsInterval.map(perChunk),
     recorded,
     withinNoise: recorded === 0 &&
-      withinNoise(plain.traced.addedCpuNs, plain.traced.addedCpuNsQuartiles, plain.bare.cpuNs) &&
-      withinNoise(stream.traced.addedCpuNs, stream.traced.addedCpuNsQuartiles, stream.bare.cpuNs),
+      withinNoise(plain.traced.addedCpuNs, plain.traced.addedCpuNsInterval, plain.bare.cpuNs) &&
+      withinNoise(stream.traced.addedCpuNs, stream.traced.addedCpuNsInterval, stream.bare.cpuNs),
   };
 }

@@ -49,10 +49,10 @@ export function summarizeOpenAI(traced, disabled, tax) {
   const total = {
     plainCpuPercent: combine(inProcess.plainCpuPercent),
     streamCpuNsPerChunk: inProcess.streamCpuNsPerChunk + taxNs,
-    // The verdicts: a target is met when the upper quartile meets it (a median inside wide
-    // quartiles is noise).
-    plainCpuPercentP75: combine(inProcess.plainCpuPercentQuartiles[1]),
-    streamCpuNsPerChunkP75: inProcess.streamCpuNsPerChunkQuartiles[1] + taxNs,
+    // The verdicts: a target is met when the top of the median's 95% interval meets it (a
+    // median alone can be noise).
+    plainCpuPercentUpper: combine(inProcess.plainCpuPercentInterval[1]),
+    streamCpuNsPerChunkUpper: inProcess.streamCpuNsPerChunkInterval[1] + taxNs,
     includesProcessTax: processTax !== undefined,
   };
   const d = disabledFigures(disabled);
@@ -63,7 +63,7 @@ export function summarizeOpenAI(traced, disabled, tax) {
     [
       ['bare client (same process as traced)', num(inProcess.bareCpuUs), num(inProcess.bareWallUs), '', ''],
       ['traced client (wrapOpenAI)', num(inProcess.tracedCpuUs), num(inProcess.tracedWallUs), percent(inProcess.plainCpuPercent),
-        `p25..p75 ${spread(inProcess.plainCpuPercentQuartiles, 1, 1)}%`],
+        `95% CI ${spread(inProcess.plainCpuPercentInterval, 1, 1)}%`],
       ...(processTax ? [
         ['untraced calls, process never loaded tracewire', num(processTax.cleanPlainCpuUs), '', '', ''],
         ['untraced calls, process tracing SDK calls', num(processTax.tracingOnPlainCpuUs), '', percent(processTax.plainCpuPercent),
@@ -74,7 +74,7 @@ export function summarizeOpenAI(traced, disabled, tax) {
           `${opContextTax.pairs} pairs ${spread(opContextTax.plainCpuPercentRange, 1, 1)}%`],
       ] : []),
       ['traced vs no tracewire at all (combined)', '', '', percent(total.plainCpuPercent), ''],
-      ['TRACEWIRE_DISABLED vs bare', '', '', percent(d.plainCpuPercent), `p25..p75 ${spread(d.plainCpuPercentQuartiles, 1, 1)}%`],
+      ['TRACEWIRE_DISABLED vs bare', '', '', percent(d.plainCpuPercent), `95% CI ${spread(d.plainCpuPercentInterval, 1, 1)}%`],
     ],
   );
   printTable(
@@ -84,7 +84,7 @@ export function summarizeOpenAI(traced, disabled, tax) {
       ['bare client (same process as traced)', num(inProcess.bareStreamCpuNsPerChunk, 0), num(inProcess.bareStreamWallNsPerChunk, 0), '', '', ''],
       ['traced client (wrapOpenAI)', num(inProcess.tracedStreamCpuNsPerChunk, 0), num(inProcess.tracedStreamWallNsPerChunk, 0),
         signed(inProcess.streamCpuNsPerChunk, 0), signed(inProcess.streamWallNsPerChunk, 0),
-        `p25..p75 ${spread(inProcess.streamCpuNsPerChunkQuartiles)}`],
+        `95% CI ${spread(inProcess.streamCpuNsPerChunkInterval)}`],
       ...(processTax ? [
         ['untraced stream, process never loaded tracewire', num(processTax.cleanStreamCpuNsPerChunk, 0), '', '', '', ''],
         ['untraced stream, process tracing SDK calls', num(processTax.tracingOnStreamCpuNsPerChunk, 0), '',
@@ -95,7 +95,7 @@ export function summarizeOpenAI(traced, disabled, tax) {
           signed(opContextTax.streamCpuNsPerChunk, 0), '', `${opContextTax.pairs} pairs ${spread(opContextTax.streamCpuNsPerChunkRange)}`],
       ] : []),
       ['traced vs no tracewire at all (combined)', '', '', signed(total.streamCpuNsPerChunk, 0), '', ''],
-      ['TRACEWIRE_DISABLED vs bare', '', '', signed(d.streamCpuNsPerChunk, 0), '', `p25..p75 ${spread(d.streamCpuNsPerChunkQuartiles)}`],
+      ['TRACEWIRE_DISABLED vs bare', '', '', signed(d.streamCpuNsPerChunk, 0), '', `95% CI ${spread(d.streamCpuNsPerChunkInterval)}`],
     ],
   );
   console.log(`   traced records: ${plain.recorded + stream.recorded} of ${traced.expectedRecords} expected; ` +
@@ -105,15 +105,15 @@ export function summarizeOpenAI(traced, disabled, tax) {
   return {
     data: { inProcess, processTax, opContextTax, total, disabled: d, recorded: plain.recorded + stream.recorded, expectedRecords: traced.expectedRecords },
     targets: [
-      target('plain-cpu', 'added CPU per non-streaming call', `<= ${CPU_TARGET_PERCENT}% (p75)`,
+      target('plain-cpu', 'added CPU per non-streaming call', `<= ${CPU_TARGET_PERCENT}% (95% CI)`,
         percent(total.plainCpuPercent) + taxNote(percent(inProcess.plainCpuPercent), percent(processTax?.plainCpuPercent ?? 0), '') +
-          `, p75 ${percent(total.plainCpuPercentP75)}`,
-        total.plainCpuPercentP75 <= CPU_TARGET_PERCENT),
-      target('stream-chunk', 'added CPU time per streamed chunk', `< ${STREAM_TARGET_NS} ns (p75)`,
+          `, 95% CI up to ${percent(total.plainCpuPercentUpper)}`,
+        total.plainCpuPercentUpper <= CPU_TARGET_PERCENT),
+      target('stream-chunk', 'added CPU time per streamed chunk', `< ${STREAM_TARGET_NS} ns (95% CI)`,
         `${signed(total.streamCpuNsPerChunk, 0)} ns` +
           taxNote(signed(inProcess.streamCpuNsPerChunk, 0), signed(processTax?.streamCpuNsPerChunk ?? 0, 0), ' ns') +
-          `, p75 ${signed(total.streamCpuNsPerChunkP75, 0)} ns`,
-        total.streamCpuNsPerChunkP75 < STREAM_TARGET_NS),
+          `, 95% CI up to ${signed(total.streamCpuNsPerChunkUpper, 0)} ns`,
+        total.streamCpuNsPerChunkUpper < STREAM_TARGET_NS),
       target('disabled', 'TRACEWIRE_DISABLED vs no tracing (openai, CPU)', 'within noise',
         `${percent(d.plainCpuPercent)} per call, ${signed(d.streamCpuNsPerChunk, 0)} ns per chunk`, d.withinNoise),
     ],
