@@ -2,8 +2,9 @@
  * Where tracewire's time goes: runs one workload for a few seconds under --cpu-prof and
  * prints the functions with the most self time, and the inclusive time of tracewire's own
  * functions, as a share of all samples and in µs per iteration (one call or one stream).
- *   node bench/profile.mjs <plain|stream|op|local> [--bare] [top]   (after `npx tsup`)
- * --bare runs the same workload untraced, for comparison. Not part of `npm run bench`.
+ *   node bench/profile.mjs <plain|stream|op|local> [--bare] [--own] [top]   (after `npx tsup`)
+ * --bare runs the same workload untraced, for comparison; --own also lists tracewire's own
+ * functions by self time. Not part of `npm run bench`.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -53,6 +54,11 @@ function summarize({ nodes, samples, timeDeltas }, iterations, top) {
     `${((inTracewire / total) * 100).toFixed(1)}% self time in dist/index.js`);
   console.log('\nself time:');
   for (const [key, us] of sortedTop(selfTimes, top)) console.log(line(key, us));
+  if (process.argv.includes('--own')) {
+    console.log('\nself time of tracewire functions:');
+    const own = new Map([...selfTimes].filter(([key]) => key.includes('dist/index')));
+    for (const [key, us] of sortedTop(own, top)) console.log(line(key, us));
+  }
   console.log('\ninclusive time of tracewire functions (a traced SDK method includes the SDK call it makes):');
   for (const [key, us] of sortedTop(inclusiveTimes(nodes, samples, timeDeltas), top)) console.log(line(key, us));
 }
