@@ -1,7 +1,8 @@
 /**
  * tracewire's benchmark (SPEC §9): what tracing adds to op() calls and to the SDK calls of
  * openai, @anthropic-ai/sdk, cohere-ai and @mistralai/mistralai served by an in-memory fetch,
- * the local store's sustained rate, and memory under an exporter that never finishes.
+ * the local store's sustained rate, memory under an exporter that never finishes, and, for
+ * reference, what a minimal recording tracer costs the same openai call (bench/cases/floor.mjs).
  * Prints tables and writes bench/results.json. Always exits 0: the bench reports, the tests
  * decide.
  *   npm run bench        (builds first; or `npx tsup && node bench/run.mjs`)
@@ -18,7 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { runCase } from './lib/child.mjs';
 import { summarizeOpenAI } from './lib/summary-openai.mjs';
 import { summarizeSdks } from './lib/summary-sdks.mjs';
-import { summarizeMemory, summarizeOps, summarizeStore } from './lib/summaries.mjs';
+import { summarizeFloor, summarizeMemory, summarizeOps, summarizeStore } from './lib/summaries.mjs';
 
 const RESULTS = new URL('./results.json', import.meta.url);
 const DISABLED = { env: { TRACEWIRE_DISABLED: 'true' } };
@@ -38,6 +39,7 @@ const CASES = [
   { key: 'opLocal', title: 'op() overhead, local exporter', run: () => runCase('op-overhead', ['local']) },
   { key: 'opDisabled', title: 'op() overhead, TRACEWIRE_DISABLED=true', run: () => runCase('op-overhead', ['disabled'], DISABLED) },
   ...SDK_CASES,
+  { key: 'floor', title: 'reference: a minimal recording tracer, openai calls', run: () => runCase('floor') },
   { key: 'processTax', title: 'untraced openai calls, clean vs tracing-on vs op()-context process (alternating)', run: runProcessTax },
   { key: 'store', title: 'local store throughput', run: () => runCase('store-throughput') },
   { key: 'memory', title: 'memory with a hanging exporter', run: () => runCase('memory') },
@@ -112,6 +114,7 @@ summarize('openai', summarizeOpenAI, raw.openaiTraced, raw.openaiDisabled, raw.p
 summarize('sdks', summarizeSdks, Object.fromEntries(SDK_NAMES.map((sdk) => [sdk, { traced: raw[sdkKey(sdk, 'traced')], disabled: raw[sdkKey(sdk, 'disabled')] }])));
 summarize('store', summarizeStore, raw.store);
 summarize('memory', summarizeMemory, raw.memory);
+if (raw.floor) summarize('floor', (run) => summarizeFloor(run, sections.openai), raw.floor);
 
 console.log('\nSPEC §9 targets');
 for (const t of targets) {

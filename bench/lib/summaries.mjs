@@ -111,3 +111,33 @@ export function summarizeMemory(run) {
     ],
   };
 }
+
+/**
+ * The minimal recording tracer of bench/cases/floor.mjs against the same bare client: a floor
+ * to read tracewire's per-call figure against. Informative; no SPEC target.
+ */
+export function summarizeFloor(run, openai) {
+  const bareUs = run.bare.cpuNs / 1e3;
+  const percentOf = (ns) => (ns / run.bare.cpuNs) * 100;
+  const data = {
+    calls: run.calls,
+    rounds: run.rounds,
+    recorded: run.recorded,
+    bareCpuUs: bareUs,
+    addedCpuUs: run.minimal.addedCpuNs / 1e3,
+    addedCpuPercent: percentOf(run.minimal.addedCpuNs),
+    addedCpuPercentInterval: run.minimal.addedCpuNsInterval.map(percentOf),
+  };
+  const rows = [['minimal recording tracer (bench/cases/floor.mjs)', num(bareUs), signed(data.addedCpuUs), `${signed(data.addedCpuPercent)}%`,
+    spread(data.addedCpuPercentInterval, 1, 1)]];
+  if (openai) {
+    rows.push(['tracewire (section 2, in-process)', num(openai.inProcess.bareCpuUs), signed(openai.inProcess.plainCpuUs),
+      `${signed(openai.inProcess.plainCpuPercent)}%`, spread(openai.inProcess.plainCpuPercentInterval, 1, 1)]);
+  }
+  printTable(
+    `7. reference, not a target: the least a recording tracer does (copy in, copy out, one record), openai plain call (${run.calls} calls x ${run.rounds} rounds, CPU)`,
+    ['tracer', 'bare µs/call', 'added µs', 'added', '95% CI %'],
+    rows,
+  );
+  return { data, targets: [] };
+}

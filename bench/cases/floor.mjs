@@ -1,0 +1,89 @@
+/**
+ * A reference, not a verdict: what the least a recording tracer can do costs an openai call in
+ * this harness, so tracewire's figure can be read against a floor. The minimal tracer wraps
+ * chat.completions.create on one client and, per call: takes start/end times, deep-copies the
+ * request body and the response (a record must not change when the app later mutates them,
+ * e.g. pushes the reply onto its `messages`), reads the usage and prices it at a fixed rate,
+ * and queues one record, made into an object with an id and ISO times in batches of 64. No
+ * redaction, size bounds, context, nesting, settings, ids to spec, or error and stream paths.
+ *   node bench/cases/floor.mjs
+ */
+import { report } from '../lib/child.mjs';
+import { jsonFetch } from '../lib/fake-wire.mjs';
+import { abRounds, clock, yieldToTimers } from '../lib/measure.mjs';
+import { SDKS } from '../lib/sdks.mjs';
+
+const sdk = SDKS.openai;
+const CALLS = sdk.plainCalls;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 31);
+const BATCH = 64;
+
+function copy(value) {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copy);
+  const out = {};
+  for (const key of Object.keys(value)) out[key] = copy(value[key]);
+  return out;
+}
+
+let exported = 0;
+const queue = [];
+let timer;
+function drain() {
+  timer = undefined;
+  for (const call of queue.splice(0)) {
+    const record = {
+      id: `${call.wall.toString(16)}-${(exported++).toString(16)}`,
+      startedAt: new Date(call.wall).toISOString(),
+      endedAt: new Date(call.wall + (call.end - call.start)).toISOString(),
+      inputs: call.inputs,
+      output: call.output,
+      summary: { usage: call.usage, latencyMs: call.end - call.start },
+    };
+    if (record.id === '') throw new Error('unreachable');
+  }
+}
+function enqueue(call) {
+  queue.push(call);
+  if (queue.length >= BATCH) drain();
+  else if (timer === undefined) (timer = setTimeout(drain, 20)).unref();
+}
+
+/** The minimal tracer on one client: the SDK's APIPromise is returned as it is. */
+function minimalTracer(client) {
+  const completions = client.chat.completions;
+  const create = completions.create;
+  completions.create = function (body, options) {
+    const call = { start: performance.now(), wall: Date.now(), end: 0, inputs: copy(body), output: null, usage: null };
+    const promise = create.call(this, body, options);
+    const parse = promise.parseResponse;
+    promise.parseResponse = function (...args) {
+      const parsed = parse.apply(this, args);
+      parsed.then((value) => {
+        call.end = performance.now();
+        call.output = copy(value);
+        const u = value.usage;
+        call.usage = { inputTokens: u.prompt_tokens, outputTokens: u.completion_tokens, cost: u.prompt_tokens * 5e-7 + u.completion_tokens * 1.5e-6 };
+        enqueue(call);
+      }, () => {});
+      return parsed;
+    };
+    promise.responsePromise.then(undefined, () => {});
+    return promise;
+  };
+  return client;
+}
+
+const makeClient = await sdk.clientFactory();
+const basic = sdk.plain();
+const bare = makeClient(jsonFetch(basic));
+const minimal = minimalTracer(makeClient(jsonFetch(basic)));
+let sink = 0;
+const round = (client) => () => clock(async () => {
+  for (let i = 0; i < CALLS; i++) sink += await sdk.callPlain(client, basic.request);
+  drain();
+});
+const before = exported;
+const result = await abRounds({ rounds: ROUNDS, warmup: 4, units: CALLS, settle: yieldToTimers, variants: { bare: round(bare), minimal: round(minimal) } });
+report({ calls: CALLS, rounds: ROUNDS, recorded: exported - before, ...result, sink: sink > 0 });
+process.exit(0);
