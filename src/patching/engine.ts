@@ -10,7 +10,7 @@ import { beginCall, enterCall } from '../trace/api.js';
 import type { CallSpec } from '../trace/call.js';
 import { currentFrame, type Frame } from '../trace/context.js';
 import type { IntegrationSettings } from '../types.js';
-import { beforeCall, buildsReadable, observeResult } from './observe.js';
+import { beforeCall, observeResult, stopWaiting } from './observe.js';
 import { exporting } from './self-tracing.js';
 import type { Observation } from './observe.js';
 import type { Destination, IntegrationDefinition, TargetDefinition } from './types.js';
@@ -99,6 +99,7 @@ export function tracedMethod(original: Method, ctx: WrapContext): Method {
         ? enterCall(call, frame, () => original.apply(this, callArgs))
         : original.apply(this, callArgs);
     } catch (error) {
+      stopWaiting(observation);
       call.fail(error);
       throw error;
     } finally {
@@ -108,6 +109,7 @@ export function tracedMethod(original: Method, ctx: WrapContext): Method {
       observeResult(result, observation);
     } catch (error) {
       warnOnce(`observe:${target.opName}`, `observing ${target.opName} failed; its record may be incomplete: ${describeError(error)}`);
+      stopWaiting(observation);
       call.cancel();
     }
     return result;
@@ -119,12 +121,12 @@ export function tracedMethod(original: Method, ctx: WrapContext): Method {
 /**
  * An SDK call is a leaf: nothing the app records runs inside it, so it does not become the
  * current context, which on Node 20 would turn on AsyncLocalStorage's promise hooks for the
- * whole process (about a third of an SDK call's own CPU time). Two things inside some SDK calls
- * look for their call in the context, and get it: the ReadableStream a Mistral stream builds
- * (readable.ts), and the SDK's own OpenTelemetry span when tracewire exports there (self-tracing.ts).
+ * whole process (about a third of an SDK call's own CPU time). One thing inside some SDK calls
+ * looks for its call in the context, and gets it: the SDK's own OpenTelemetry span when
+ * tracewire exports there (self-tracing.ts).
  */
 function needsContext(o: Observation): boolean {
-  return buildsReadable(o) || (o.integration.selfTracing !== undefined && exporting());
+  return o.integration.selfTracing !== undefined && exporting();
 }
 
 function open(resource: unknown, args: unknown[], ctx: WrapContext, settings: IntegrationSettings, specs: Specs) {

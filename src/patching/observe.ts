@@ -7,7 +7,7 @@ import { onProcessExit } from '../export/exit-tasks.js';
 import type { LiveCall } from '../trace/call.js';
 import { abortTest } from './errors.js';
 import { awaitHandoff } from './handoff.js';
-import { expectStream, forgetStream, isTapped, observerTap, tapStreamClass } from './readable.js';
+import { awaitStream, claimStream, observerTap, stopAwaitingStream, tapStreamClass } from './readable.js';
 import { observeAsyncIterable, observeStainlessStream, StreamObserver } from './streams.js';
 import type { IntegrationDefinition, TargetDefinition } from './types.js';
 
@@ -18,23 +18,26 @@ export interface Observation {
   inputs: Record<string, unknown>;
   streaming: boolean;
   hideChunk?: (chunk: unknown) => boolean;
+  /** Set while the call waits for a `ReadableStream` result (readable.ts relays those). */
+  awaitingStream?: boolean;
 }
 
 /**
  * Before the SDK method runs: a `ReadableStream` result has to be observed from its
- * construction (it starts pulling at once), so the call claims the stream it will build.
+ * construction (it starts pulling at once), so streams built while the call waits are relayed.
  */
 export function beforeCall(o: Observation): void {
-  if (buildsReadable(o)) expectStream(o.call, () => observerTap(streamObserver(o)));
+  if (o.streaming && o.integration.streamShape === 'readableSource') {
+    o.awaitingStream = true;
+    awaitStream();
+  }
 }
 
-export function buildsReadable(o: Observation): boolean {
-  return o.streaming && o.integration.streamShape === 'readableSource';
-}
-
-/** The call ended without handing back a stream (an error, or no stream after all): no stream is its own any more. */
-function noStream(o: Observation): void {
-  if (buildsReadable(o)) forgetStream(o.call);
+/** The call has its result (a stream or not) or failed: it waits for no stream any more. */
+export function stopWaiting(o: Observation): void {
+  if (o.awaitingStream !== true) return;
+  o.awaitingStream = false;
+  stopAwaitingStream();
 }
 
 export function observeResult(result: unknown, o: Observation): void {
@@ -44,7 +47,7 @@ export function observeResult(result: unknown, o: Observation): void {
 }
 
 function settleError(error: unknown, o: Observation): void {
-  noStream(o);
+  stopWaiting(o);
   if (abortTest(o.integration)(error)) o.call.cancel();
   else o.call.fail(error);
 }
@@ -53,7 +56,7 @@ function settleError(error: unknown, o: Observation): void {
 function settleValue(value: unknown, o: Observation): void {
   const response = unwrap(value, o);
   if (o.streaming && response !== null && typeof response === 'object' && observeStream(response, o)) return;
-  noStream(o);
+  stopWaiting(o);
   for (const entry of usageOf(response, o)) o.call.addUsage(entry.model, entry.usage);
   o.call.succeed(response);
 }
@@ -92,9 +95,10 @@ function streamObserver(o: Observation, controller?: AbortController): StreamObs
 function observeStream(stream: object, o: Observation): boolean {
   const shape = o.integration.streamShape ?? 'stainless';
   if (shape === 'readableSource') {
-    // Observed since it was built; otherwise its class was never reached (an explicitly
+    stopWaiting(o);
+    // Relayed since it was built; otherwise its class was never reached (an explicitly
     // wrapped client in bundled code): the later streams of that class will be.
-    if (isTapped(stream)) return true;
+    if (claimStream(stream, () => observerTap(streamObserver(o)))) return true;
     tapStreamClass(Object.getPrototypeOf(stream)?.constructor);
   }
   const controller = (stream as { controller?: AbortController }).controller;

@@ -8,12 +8,15 @@
  * onto a `ReadableStream` subclass that wraps that source; `instanceof`, the prototype
  * methods and statics stay as they were.
  *
- * Only streams built while a traced streaming call is open (its frame is current: the SDK
- * builds the stream in the continuation of the patched method) are tapped, and only the first
- * one per call; every other stream of that class keeps its source untouched.
+ * Which call a stream belongs to is known only once the call hands it back (the SDK builds it
+ * in a later continuation of the patched method, and calls run concurrently). So while any
+ * traced streaming call waits for its stream, each stream of the class is built with a relay
+ * that holds what its source reports (an item or two: a stream pulls ahead by its high-water
+ * mark only); the call whose result is that very stream claims the relay, which replays what
+ * it held, in order, and from then on reports straight through. No context is needed: an app
+ * that only calls SDKs keeps AsyncLocalStorage, and its cost to every promise, off.
  */
 import { types } from 'node:util';
-import { currentFrame } from '../trace/context.js';
 import type { StreamObserver } from './streams.js';
 import { watchAbandonment } from './abandoned.js';
 
@@ -23,73 +26,107 @@ export interface SourceTap {
   end(): void;
   error(error: unknown): void;
   cancel(): void;
-  /** The stream the tap feeds was built: a record must still end if the app drops it unfinished. */
+  /** The stream the tap feeds was claimed: a record must still end if the app drops it unfinished. */
   watch?(stream: object): void;
 }
 
 interface Shared {
-  /** Open calls waiting for their stream, keyed by the call: makes the call's tap. */
-  claims: WeakMap<object, () => SourceTap>;
-  /** Streams being observed. */
-  tapped: WeakSet<object>;
+  /** Streams built while a traced call waited for one, until a call claims them. */
+  relays: WeakMap<object, Relay>;
+  /** Traced streaming calls waiting for their stream, in both builds. */
+  waiting: { count: number };
 }
 
 // On globalThis: the class may have been re-parented by the other tracewire build (ESM/CJS).
-const SHARED_KEY = Symbol.for('tracewire.readable-taps.v1');
+const SHARED_KEY = Symbol.for('tracewire.readable-relays.v2');
 const shared: Shared = ((globalThis as unknown as Record<symbol, Shared>)[SHARED_KEY] ??= {
-  claims: new WeakMap(),
-  tapped: new WeakSet(),
+  relays: new WeakMap(),
+  waiting: { count: 0 },
 });
-const REPARENTED = Symbol.for('tracewire.readable-reparented.v1');
+const REPARENTED = Symbol.for('tracewire.readable-reparented.v2');
 
 type StreamClass = new (source?: UnderlyingDefaultSource, strategy?: QueuingStrategy) => ReadableStream;
 
-/** Makes `cls` tap the source of the streams traced calls build; false when it is no ReadableStream class. */
+/** Makes `cls` relay the source of the streams built while traced calls wait; false when it is no ReadableStream class. */
 export function tapStreamClass(cls: unknown): boolean {
   if (typeof cls !== 'function' || !(cls.prototype instanceof ReadableStream)) return false;
   if (Object.hasOwn(cls, REPARENTED)) return true;
   const parent = Object.getPrototypeOf(cls) as StreamClass;
-  class TappedSource extends parent {
+  class RelayedSource extends parent {
     constructor(source?: UnderlyingDefaultSource, strategy?: QueuingStrategy) {
-      const tap = claimTap(source);
-      super(tap ? tappedSource(source ?? {}, tap) : source, strategy);
-      if (tap) {
-        shared.tapped.add(this);
-        tap.watch?.(this);
-      }
+      // A byte stream's controller is another kind, which the facade below does not imitate.
+      const relay = shared.waiting.count > 0 && (source as { type?: unknown } | undefined)?.type === undefined ? newRelay() : undefined;
+      super(relay ? tappedSource(source ?? {}, relay) : source, strategy);
+      if (relay) shared.relays.set(this, relay);
     }
   }
-  Object.setPrototypeOf(cls, TappedSource);
+  Object.setPrototypeOf(cls, RelayedSource);
   Object.defineProperty(cls, REPARENTED, { value: true });
   return true;
 }
 
-/** The call's stream, when the SDK builds one, reports to the tap `make` returns. */
-export function expectStream(call: object, make: () => SourceTap): void {
-  shared.claims.set(call, make);
+/** A traced call that will hand back a stream of a tapped class is waiting for it. */
+export function awaitStream(): void {
+  shared.waiting.count++;
 }
 
-export function forgetStream(call: object): void {
-  shared.claims.delete(call);
+/** That call got its stream, or ended without one. */
+export function stopAwaitingStream(): void {
+  if (shared.waiting.count > 0) shared.waiting.count--;
 }
 
-export function isTapped(stream: object): boolean {
-  return shared.tapped.has(stream);
+/**
+ * `stream` is the result of the call `make` makes a tap for: its relay reports to that tap from
+ * now on, after what it held. False when the stream has no relay (it was built before its
+ * class was tapped, or its relay gave up holding), or another call claimed it first.
+ */
+export function claimStream(stream: object, make: () => SourceTap): boolean {
+  const relay = shared.relays.get(stream);
+  if (relay === undefined) return false;
+  shared.relays.delete(stream);
+  const tap = make();
+  if (!relay.claim(tap)) return false;
+  tap.watch?.(stream);
+  return true;
 }
 
+/** A relay holds at most this many reports; one nobody claimed by then is not a traced call's. */
+const HELD_LIMIT = 64;
+const CHUNK = 0, END = 1, ERROR = 2, CANCEL = 3;
 
-function claimTap(source: UnderlyingDefaultSource | undefined): SourceTap | undefined {
-  try {
-    // A byte stream's controller is another kind, which the facade below does not imitate.
-    if ((source as { type?: unknown } | undefined)?.type !== undefined) return undefined;
-    const call = currentFrame()?.call;
-    const make = call && shared.claims.get(call);
-    if (!make) return undefined;
-    shared.claims.delete(call);
-    return make();
-  } catch {
-    return undefined;
-  }
+interface Relay extends SourceTap {
+  claim(tap: SourceTap): boolean;
+}
+
+function newRelay(): Relay {
+  let target: SourceTap | undefined;
+  // Kind and value, alternating; undefined once claimed or given up.
+  let held: unknown[] | undefined = [];
+  const hold = (kind: number, value: unknown) => {
+    if (held === undefined) return;
+    if (held.length >= HELD_LIMIT * 2) held = undefined;
+    else held.push(kind, value);
+  };
+  return {
+    chunk: (item) => (target !== undefined ? target.chunk(item) : hold(CHUNK, item)),
+    end: () => (target !== undefined ? target.end() : hold(END, undefined)),
+    error: (error) => (target !== undefined ? target.error(error) : hold(ERROR, error)),
+    cancel: () => (target !== undefined ? target.cancel() : hold(CANCEL, undefined)),
+    claim(tap) {
+      if (target !== undefined || held === undefined) return false;
+      const replay = held;
+      held = undefined;
+      target = tap;
+      for (let i = 0; i < replay.length; i += 2) {
+        const value = replay[i + 1];
+        if (replay[i] === CHUNK) tap.chunk(value);
+        else if (replay[i] === END) tap.end();
+        else if (replay[i] === ERROR) tap.error(value);
+        else tap.cancel();
+      }
+      return true;
+    },
+  };
 }
 
 /**

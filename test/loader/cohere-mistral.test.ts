@@ -33,6 +33,9 @@ it('--import: Mistral 2.x (ESM only) and cohere-ai (CommonJS, imported) are trac
   expect(tracewireWarnings(result)).toEqual([]);
   const received = resultOf(result);
   expect(received).toMatchObject({ cohere: 'COMPLETE', mistral: 'stop', chunks: 81 });
+  // A Mistral stream finds its record without the context (readable.ts): AsyncLocalStorage stays
+  // off. Node 22.7+ and 24 run it on context frames, without the flag read by the app.
+  if (Number(process.versions.node.split('.')[0]) === 20) expect(received.contextOn).toBe(false);
   const byOp = Object.fromEntries(calls.map((c) => [c.opName, c]));
   expect(Object.keys(byOp).sort()).toEqual(['cohere.v2.chat', 'cohere.v2.chatStream', 'mistral.chat.complete', 'mistral.chat.stream']);
   expect(calls.every((c) => c.status === 'success')).toBe(true);

@@ -11,10 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { originalOf } from '../../src/patching/engine.js';
 import { abortTest } from '../../src/patching/errors.js';
 import { patchExports, patchInstance } from '../../src/patching/install.js';
-import { expectStream, isTapped, tapStreamClass, type SourceTap } from '../../src/patching/readable.js';
+import { awaitStream, claimStream, stopAwaitingStream, tapStreamClass, type SourceTap } from '../../src/patching/readable.js';
 import type { IntegrationDefinition } from '../../src/patching/types.js';
 import { toCallException } from '../../src/trace/call.js';
-import { storage } from '../../src/trace/context.js';
 
 const made: string[] = [];
 afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -75,46 +74,66 @@ describe('tapStreamClass', () => {
   const tap: SourceTap = { chunk: (item) => seen.push(`chunk ${item}`), end: () => seen.push('end'), error: () => seen.push('error'), cancel: () => seen.push('cancel') };
   tapStreamClass(SdkStream);
 
-  const inCall = <T>(call: object, fn: () => T): T => storage.run({ call: call as never, attributes: undefined, disabled: false }, fn);
+  /** Builds streams the way a traced call's SDK does: while the call waits for its stream. */
+  const whileWaiting = <T>(build: () => T): T => {
+    awaitStream();
+    try {
+      return build();
+    } finally {
+      stopAwaitingStream();
+    }
+  };
+  const read = async (s: ReadableStream<number>) => {
+    const out: number[] = [];
+    for await (const item of s) out.push(item);
+    return out;
+  };
 
-  it('a stream built inside a call that claimed it reports every item once, whoever reads it', async () => {
+  it('the call whose result the stream is claims it: items pulled before the claim come first, every item once, whoever reads', async () => {
     seen.length = 0;
-    const call = {};
-    expectStream(call, () => tap);
-    const stream = inCall(call, () => new SdkStream([1, 2, 3]));
-    expect(isTapped(stream)).toBe(true);
+    const stream = whileWaiting(() => new SdkStream([1, 2, 3]));
+    // The stream pulls ahead before anyone reads or claims it.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual([]);
+    expect(claimStream(stream, () => tap)).toBe(true);
+    expect(seen).toEqual(['chunk 1']);
     const [a, b] = stream.tee();
-    const read = async (s: ReadableStream<number>) => {
-      const out: number[] = [];
-      for await (const item of s) out.push(item);
-      return out;
-    };
     expect(await Promise.all([read(a), read(b)])).toEqual([[1, 2, 3], [1, 2, 3]]);
     expect(seen).toEqual(['chunk 1', 'chunk 2', 'chunk 3', 'end']);
+    expect(claimStream(stream, () => tap)).toBe(false); // one call's only
   });
 
-  it('other streams of the class are untouched; the class keeps its identity and statics', async () => {
+  it('streams built while no traced call waits are untouched; the class keeps its identity and statics', async () => {
     seen.length = 0;
-    const stream = inCall({}, () => new SdkStream([1]));
-    expect(isTapped(stream)).toBe(false);
+    const stream = new SdkStream([1]);
+    expect(claimStream(stream, () => tap)).toBe(false);
     expect(stream).toBeInstanceOf(SdkStream);
     expect(stream).toBeInstanceOf(ReadableStream);
     expect(SdkStream.made).toBe('static');
     expect((SdkStream as unknown as { from?: unknown }).from).toBe((ReadableStream as unknown as { from?: unknown }).from);
-    await stream.cancel();
+    expect(await read(stream)).toEqual([1]);
     expect(seen).toEqual([]);
   });
 
-  it('cancel reaches the tap; only the first stream a call builds is its own', async () => {
+  it('an end and a cancel are held and replayed too; concurrent calls each claim their own stream', async () => {
     seen.length = 0;
-    const call = {};
-    expectStream(call, () => tap);
-    const [first, second] = inCall(call, () => [new SdkStream([1, 2]), new SdkStream([9])]);
-    expect([isTapped(first), isTapped(second)]).toEqual([true, false]);
-    await first.cancel('bye');
-    expect(seen.at(-1)).toBe('cancel');
+    const [first, second] = whileWaiting(() => [new SdkStream([]), new SdkStream([7, 8])]);
+    await new Promise((resolve) => setImmediate(resolve)); // `first` closes before anyone claims it
+    await second.cancel('bye');
+    const other: string[] = [];
+    expect(claimStream(second, () => ({ ...tap, chunk: (item) => other.push(`chunk ${item}`), cancel: () => other.push('cancel') }))).toBe(true);
+    expect(claimStream(first, () => tap)).toBe(true);
+    expect(seen).toEqual(['end']);
+    expect(other).toEqual(['chunk 7', 'cancel']);
     expect(tapStreamClass(SdkStream)).toBe(true); // once per class
     expect(tapStreamClass(class NotAStream {})).toBe(false);
+  });
+
+  it('a relay nobody claims stops holding after 64 reports: an untraced stream of the class keeps nothing', async () => {
+    const items = Array.from({ length: 100 }, (_, i) => i);
+    const stream = whileWaiting(() => new SdkStream(items));
+    expect(await read(stream)).toEqual(items);
+    expect(claimStream(stream, () => tap)).toBe(false);
   });
 });
 

@@ -20,4 +20,6 @@ const completion = await mistralClient.chat.complete({ model: 'mistral-tiny', me
 const reader = (await mistralClient.chat.stream({ model: 'mistral-tiny', messages })).getReader();
 let chunks = 0;
 while (!(await reader.read()).done) chunks++;
-support.report({ cohere: chat.finishReason, cohereEvents: events.length, mistral: completion.choices[0].finishReason, chunks });
+// Whether tracing turned AsyncLocalStorage on (on Node 20 that slows every promise): SDK calls alone must not.
+const contextOn = globalThis[Symbol.for('tracewire.context.v1')]?.enabled ?? false;
+support.report({ cohere: chat.finishReason, cohereEvents: events.length, mistral: completion.choices[0].finishReason, chunks, contextOn });
