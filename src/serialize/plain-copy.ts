@@ -77,15 +77,16 @@ class PlainCopy {
     const proto: unknown = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) throw ABANDON;
     if (typeof (value as { toJSON?: unknown }).toJSON === 'function') throw ABANDON;
-    const keys = Object.keys(value);
-    if (keys.length > this.limits.maxObjectKeys) throw ABANDON;
     const out: JsonObject = {};
     this.bytes += 2;
     const redaction = this.redaction;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
+    const maxKeys = this.limits.maxObjectKeys;
+    let count = 0;
+    // for-in instead of Object.keys: no array per object. It also yields inherited enumerable
+    // keys, of which Object.prototype has none unless something added one (plainCopy checks).
+    for (const key in value) {
       // Assigning "__proto__" would change the copy's prototype; the general walk handles it.
-      if (key === '__proto__' || key.length > this.limits.maxStringLength) throw ABANDON;
+      if (++count > maxKeys || key === '__proto__' || key.length > this.limits.maxStringLength) throw ABANDON;
       let item: JsonValue | undefined;
       if (redaction !== undefined && redaction.hides(value, key)) {
         item = redaction.marker;
@@ -107,6 +108,13 @@ class PlainCopy {
   }
 }
 
+/** True when something made a property of Object.prototype enumerable (for-in would list it). */
+function prototypeHasEnumerableKeys(): boolean {
+  for (const _ in EMPTY) return true;
+  return false;
+}
+const EMPTY = Object.freeze({});
+
 /**
  * The copy and its size estimate, or NOT_PLAIN. Reading a property may run a getter; if one
  * throws, the general walk reads again with a guard per property, as it does for its own
@@ -117,6 +125,7 @@ export function plainCopy(
   limits: SnapshotLimits,
   redaction: KeyRedaction | undefined,
 ): { value: JsonValue; bytes: number } | typeof NOT_PLAIN {
+  if (prototypeHasEnumerableKeys()) return NOT_PLAIN;
   const copy = new PlainCopy(limits, redaction);
   let result: JsonValue;
   try {

@@ -82,4 +82,25 @@ describe('plain copy', () => {
       expect(snapshot(value, undefined, redaction)).toEqual(walkedSnapshot(value, DEFAULT_SNAPSHOT_LIMITS, redaction));
     }
   });
+
+  it('gives up while Object.prototype has an enumerable key (its for-in would list it): the copy keeps own keys only', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    const value = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
+    try {
+      proto.polluted = 'inherited';
+      expect(plainCopy(value, DEFAULT_SNAPSHOT_LIMITS, redaction)).toBe(NOT_PLAIN);
+      expect(snapshot(value, undefined, redaction).value).toEqual({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+      expect(Object.keys(snapshot(value, undefined, redaction).value as object)).toEqual(['model', 'messages']);
+    } finally {
+      delete proto.polluted;
+    }
+    expect(plainCopy(value, DEFAULT_SNAPSHOT_LIMITS, redaction)).not.toBe(NOT_PLAIN);
+  });
+
+  it('gives up on an object with more keys than the limit, as the general walk cuts it', () => {
+    const wide = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`k${i}`, i]));
+    const limits: SnapshotLimits = { ...DEFAULT_SNAPSHOT_LIMITS, maxObjectKeys: 10 };
+    expect(plainCopy(wide, limits, redaction)).toBe(NOT_PLAIN);
+    expect(plainCopy(wide, { ...limits, maxObjectKeys: 12 }, redaction)).not.toBe(NOT_PLAIN);
+  });
 });
