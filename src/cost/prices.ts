@@ -110,7 +110,7 @@ function candidateIdFor(provider: string | undefined): string | null | undefined
 export function bundledPrice(query: PriceQuery): Cost | undefined {
   const providerId = candidateIdFor(query.provider);
   if (providerId === null || !hasBillableUsage(query.usage)) return undefined;
-  const result = resolvedPrice(toPricesUsage(query.usage), query.model, providerId, new Date(query.at));
+  const result = resolvedPrice(toPricesUsage(query.usage), query.model, providerId, query.at);
   if (!result) return undefined;
   let totalCost = result.total_price;
   // The library charges a per-request fee once per calculation; one call's usage of a model

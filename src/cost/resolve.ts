@@ -37,16 +37,16 @@ const MAX_MODELS_PER_PROVIDER = 256;
 const resolutions = new WeakMap<Provider, Map<string, Resolution>>();
 
 /**
- * The same result as `calcPrice(usage, model, { providerId, timestamp })`, with `providerId`
- * omitted when undefined. `providerId` is a candidate: one the library does not know is
+ * The same result as `calcPrice(usage, model, { providerId, timestamp: new Date(at) })`, with
+ * `providerId` omitted when undefined. `providerId` is a candidate: one the library does not know is
  * dropped, as tracewire always did, and the model is then matched against every provider.
  */
-export function resolvedPrice(usage: Usage, model: string, providerId: string | undefined, timestamp: Date): PriceCalculation | null {
+export function resolvedPrice(usage: Usage, model: string, providerId: string | undefined, at: number): PriceCalculation | null {
   // The provider calcPrice would pick, through the same public lookups it makes itself.
-  const named = providerId === undefined ? undefined : findProvider({ providerId });
+  const named = providerId === undefined ? undefined : namedProvider(providerId, at);
   const id = named ? providerId : undefined;
   // LiteLLM model names carry their provider ("openai/gpt-4o"): calcPrice rewrites them itself.
-  if (id !== undefined && id.toLowerCase() === 'litellm') return fullPrice(usage, model, id, timestamp);
+  if (id !== undefined && id.toLowerCase() === 'litellm') return fullPrice(usage, model, id, at);
   const provider = named ?? findProvider({ modelId: model.toLowerCase().trim() });
   if (!provider) return null;
   let models = resolutions.get(provider);
@@ -56,24 +56,42 @@ export function resolvedPrice(usage: Usage, model: string, providerId: string | 
   }
   const known = models.get(model);
   if (known === null) return null;
-  if (known === false) return fullPrice(usage, model, id, timestamp);
+  if (known === false) return fullPrice(usage, model, id, at);
   if (known !== undefined) {
     const linear = known.linear;
     if (linear !== undefined && known.checked) {
       const fast = linearPrice(linear, usage);
       if (fast !== undefined) return fast;
     }
-    const result = calcPrice(usage, model, { provider: known.provider, timestamp });
+    const result = calcPrice(usage, model, { provider: known.provider, timestamp: new Date(at) });
     if (linear !== undefined && !known.checked) check(known, usage, result);
     return result;
   }
-  const result = fullPrice(usage, model, id, timestamp);
+  const result = fullPrice(usage, model, id, at);
   if (models.size >= MAX_MODELS_PER_PROVIDER) models.clear();
-  models.set(model, result === null ? null : shortcutFor(result, usage, model, timestamp));
+  models.set(model, result === null ? null : shortcutFor(result, usage, model, new Date(at)));
   return result;
 }
 
-function fullPrice(usage: Usage, model: string, providerId: string | undefined, timestamp: Date): PriceCalculation | null {
+/**
+ * `findProvider({ providerId })`, asked again at most once a second per id: the lookup scans
+ * the library's provider list (lower-casing the id) on every call, and its answer changes only
+ * when the host application replaces the price table, which then shows within a second.
+ */
+const REVALIDATE_MS = 1000;
+const namedProviders = new Map<string, { provider: Provider | undefined; checkedAt: number }>();
+
+function namedProvider(providerId: string, at: number): Provider | undefined {
+  const known = namedProviders.get(providerId);
+  if (known !== undefined && at - known.checkedAt < REVALIDATE_MS && at >= known.checkedAt) return known.provider;
+  const provider = findProvider({ providerId });
+  if (namedProviders.size >= MAX_MODELS_PER_PROVIDER) namedProviders.clear();
+  namedProviders.set(providerId, { provider, checkedAt: at });
+  return provider;
+}
+
+function fullPrice(usage: Usage, model: string, providerId: string | undefined, at: number): PriceCalculation | null {
+  const timestamp = new Date(at);
   return calcPrice(usage, model, providerId !== undefined ? { providerId, timestamp } : { timestamp });
 }
 

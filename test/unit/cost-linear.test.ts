@@ -81,7 +81,7 @@ function outcome(price: () => PriceCalculation | null): { error: string } | { re
  * while calcPrice copies the model on every call. The first call in its domain only checks it.
  */
 function isFast(model: string, providerId: string | undefined): boolean {
-  const at = new Date('2025-08-01T00:00:00Z');
+  const at = Date.parse('2025-08-01T00:00:00Z');
   resolvedPrice({ input_tokens: 5, output_tokens: 1 }, model, providerId, at);
   const a = resolvedPrice({ input_tokens: 10, output_tokens: 1 }, model, providerId, at);
   const b = resolvedPrice({ input_tokens: 20, output_tokens: 2 }, model, providerId, at);
@@ -89,6 +89,8 @@ function isFast(model: string, providerId: string | undefined): boolean {
 }
 
 const AT = new Date('2025-08-01T00:00:00Z');
+/** resolvedPrice takes the call's start time in ms, as the pricer has it. */
+const AT_MS = AT.getTime();
 
 describe('affine pricing of flat-priced models', () => {
   const flat: [string | undefined, string][] = [
@@ -111,7 +113,7 @@ describe('affine pricing of flat-priced models', () => {
 
   it.each(flat)('%s %s: the same as calcPrice over many usages, every call', (providerId, model) => {
     for (const usage of usages(400, model.length * 7919 + (providerId?.length ?? 0))) {
-      expectSame(resolvedPrice(usage, model, providerId, AT), direct(usage, model, providerId, AT));
+      expectSame(resolvedPrice(usage, model, providerId, AT_MS), direct(usage, model, providerId, AT));
     }
     expect(isFast(model, providerId)).toBe(true);
   });
@@ -182,9 +184,9 @@ describe('usage outside the affine domain goes to calcPrice', () => {
         // calcPrice trims the name: a pair of its own, first priced here, matching the same model.
         const name = model + ' '.repeat(index + 1);
         const expected = outcome(() => direct(usage, model, providerId, AT));
-        const first = outcome(() => resolvedPrice(usage, name, providerId, AT));
+        const first = outcome(() => resolvedPrice(usage, name, providerId, AT_MS));
         expect(isFast(name, providerId)).toBe(true);
-        const later = outcome(() => resolvedPrice(usage, name, providerId, AT));
+        const later = outcome(() => resolvedPrice(usage, name, providerId, AT_MS));
         for (const actual of [first, later]) {
           if ('error' in expected) expect(actual).toEqual(expected);
           else {
@@ -197,7 +199,7 @@ describe('usage outside the affine domain goes to calcPrice', () => {
 
   it('a pair whose first call is outside the domain still gets the fast path once a call inside agrees', () => {
     const usage = { input_tokens: 100, output_tokens: 10, web_searches: 1 };
-    expectSame(resolvedPrice(usage, 'gpt-4o-2024-11-20', 'openai', AT), direct(usage, 'gpt-4o-2024-11-20', 'openai', AT));
+    expectSame(resolvedPrice(usage, 'gpt-4o-2024-11-20', 'openai', AT_MS), direct(usage, 'gpt-4o-2024-11-20', 'openai', AT));
     expect(isFast('gpt-4o-2024-11-20', 'openai')).toBe(true);
   });
 });
@@ -209,15 +211,15 @@ describe('prices that depend on the usage or the time stay exact on repeated cal
       const above = { input_tokens: boundary + 1, cache_read_tokens: boundary / 4, output_tokens: 1_000 };
       // A first call above the boundary agrees with rates measured above it: that must not make them stick.
       for (const usage of [above, below, above, below]) {
-        expectSame(resolvedPrice(usage, model, 'google', AT), direct(usage, model, 'google', AT));
+        expectSame(resolvedPrice(usage, model, 'google', AT_MS), direct(usage, model, 'google', AT));
       }
       for (let i = 0; i < 5; i++) {
-        for (const usage of [below, above]) expectSame(resolvedPrice(usage, model, 'google', AT), direct(usage, model, 'google', AT));
+        for (const usage of [below, above]) expectSame(resolvedPrice(usage, model, 'google', AT_MS), direct(usage, model, 'google', AT));
       }
       // Above the boundary every input token costs the higher rate: more than proportionally more.
-      const low = resolvedPrice(below, model, 'google', AT)!, high = resolvedPrice(above, model, 'google', AT)!;
+      const low = resolvedPrice(below, model, 'google', AT_MS)!, high = resolvedPrice(above, model, 'google', AT_MS)!;
       expect(high.input_price).toBeGreaterThan(low.input_price * 1.5);
-      for (const usage of usages(200, 11, 400_000)) expectSame(resolvedPrice(usage, model, 'google', AT), direct(usage, model, 'google', AT));
+      for (const usage of usages(200, 11, 400_000)) expectSame(resolvedPrice(usage, model, 'google', AT_MS), direct(usage, model, 'google', AT));
       expect(isFast(model, 'google')).toBe(false);
     }
   });
@@ -231,10 +233,10 @@ describe('prices that depend on the usage or the time stay exact on repeated cal
       const before = new Date(beforeIso), after = new Date(afterIso);
       const usage = { input_tokens: 10_000, cache_read_tokens: 4_000, output_tokens: 2_000, output_reasoning_tokens: 1_500 };
       for (let i = 0; i < 5; i++) {
-        for (const when of [before, after]) expectSame(resolvedPrice(usage, model, providerId, when), direct(usage, model, providerId, when));
+        for (const when of [before, after]) expectSame(resolvedPrice(usage, model, providerId, when.getTime()), direct(usage, model, providerId, when));
       }
-      expect(resolvedPrice(usage, model, providerId, before)!.total_price)
-        .not.toBeCloseTo(resolvedPrice(usage, model, providerId, after)!.total_price, 6);
+      expect(resolvedPrice(usage, model, providerId, before.getTime())!.total_price)
+        .not.toBeCloseTo(resolvedPrice(usage, model, providerId, after.getTime())!.total_price, 6);
       expect(isFast(model, providerId)).toBe(false);
     }
   });
