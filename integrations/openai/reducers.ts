@@ -89,9 +89,9 @@ function mergeLogprobs(current: Json | undefined, next: unknown): Json | undefin
 }
 
 /** Other per-choice fields (Azure `content_filter_results`): last non-empty value. */
-function mergeChoiceExtras(extras: Json, choice: Json, known: ReadonlySet<string>): void {
+function mergeChoiceExtras(extras: Json, choice: Json, isKnown: (key: string) => boolean): void {
   for (const key in choice) {
-    if (known.has(key)) continue;
+    if (isKnown(key)) continue;
     const value = choice[key];
     if (!(key in extras) || !isEmpty(value)) extras[key] = value;
   }
@@ -140,7 +140,10 @@ interface ChatState {
   choices: ChatChoiceAcc[];
 }
 
-const CHAT_CHOICE_KEYS: ReadonlySet<string> = new Set(['index', 'delta', 'finish_reason', 'logprobs']);
+/** The fields a chat choice is rebuilt from; per chunk, so compared, not looked up in a Set. */
+function isChatChoiceKey(key: string): boolean {
+  return key === 'delta' || key === 'index' || key === 'finish_reason' || key === 'logprobs';
+}
 
 function newChatChoice(index: number): ChatChoiceAcc {
   return { index, message: {}, toolCalls: [], finishReason: null, extras: {} };
@@ -199,7 +202,7 @@ function mergeChatChoice(acc: ChatChoiceAcc, choice: Json): void {
   if (delta !== undefined) mergeChatDelta(acc, delta);
   if (choice.finish_reason !== null && choice.finish_reason !== undefined) acc.finishReason = choice.finish_reason;
   acc.logprobs = mergeLogprobs(acc.logprobs, choice.logprobs);
-  mergeChoiceExtras(acc.extras, choice, CHAT_CHOICE_KEYS);
+  mergeChoiceExtras(acc.extras, choice, isChatChoiceKey);
 }
 
 function addChatChunk(state: ChatState, chunk: unknown): void {
@@ -263,7 +266,9 @@ interface CompletionState {
   choices: CompletionChoiceAcc[];
 }
 
-const COMPLETION_CHOICE_KEYS: ReadonlySet<string> = new Set(['index', 'text', 'finish_reason', 'logprobs']);
+function isCompletionChoiceKey(key: string): boolean {
+  return key === 'text' || key === 'index' || key === 'finish_reason' || key === 'logprobs';
+}
 
 function newCompletionChoice(index: number): CompletionChoiceAcc {
   return { index, text: '', finishReason: null, extras: {} };
@@ -273,7 +278,7 @@ function mergeCompletionChoice(acc: CompletionChoiceAcc, choice: Json): void {
   if (typeof choice.text === 'string') acc.text += choice.text;
   if (choice.finish_reason !== null && choice.finish_reason !== undefined) acc.finishReason = choice.finish_reason;
   acc.logprobs = mergeLogprobs(acc.logprobs, choice.logprobs);
-  mergeChoiceExtras(acc.extras, choice, COMPLETION_CHOICE_KEYS);
+  mergeChoiceExtras(acc.extras, choice, isCompletionChoiceKey);
 }
 
 function addCompletionChunk(state: CompletionState, chunk: unknown): void {
