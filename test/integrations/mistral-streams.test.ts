@@ -102,6 +102,42 @@ describe('read to the end, any way: success, rebuilt output, usage from the last
   });
 });
 
+describe('several streams at once: each record is its own stream\'s', () => {
+  const other = loadFixture('mistral/py-chat-stream-2.json');
+  const slow: ServeOptions = { chunkSize: 200, delayMs: 1 };
+
+  it('two traced streams started together and read interleaved, plus an untraced one built meanwhile', async () => {
+    const first = fixtureMistral(fixture, slow).chat.stream(request);
+    const second = fixtureMistral(other, slow).chat.stream(mistralRequestOf(other));
+    // Built while both traced calls wait for their streams: it must stay out of their records.
+    const untraced = withTracingDisabled(() => fixtureMistral(other, slow).chat.stream(mistralRequestOf(other)));
+    const [a, b, c] = await Promise.all([first, second, untraced]);
+    const readerA = a.getReader();
+    const itemsA: unknown[] = [];
+    const itemsB: unknown[] = [];
+    const iteratorB = b[Symbol.asyncIterator]();
+    for (let done = 0; done < 2;) {
+      done = 0;
+      const stepA = await readerA.read();
+      if (stepA.done) done++;
+      else itemsA.push(stepA.value);
+      const stepB = await iteratorB.next();
+      if (stepB.done) done++;
+      else itemsB.push(stepB.value);
+    }
+    const itemsC = await readAll(c);
+    const calls = (await t.calls()).filter((call) => call.opName === 'mistral.chat.stream');
+    expect(calls).toHaveLength(2);
+    const byText = new Map(calls.map((call) => [(call.output as any).choices[0].message.content, call]));
+    expect(itemsA).toHaveLength(CHUNKS);
+    expectComplete(byText.get(streamedText(itemsA as any))!, itemsA);
+    const callB = byText.get(streamedText(itemsB as any))!;
+    expect(callB).toMatchObject({ status: 'success', inputs: mistralRequestOf(other) });
+    expect(streamedText(itemsC as any)).toBe(streamedText(itemsB as any));
+    expect(streamedText(itemsA as any)).not.toBe(streamedText(itemsB as any));
+  });
+});
+
 describe('left early: cancelled, with what was read', () => {
   const slow: ServeOptions = { chunkSize: 300, delayMs: 1 };
 
