@@ -38,8 +38,9 @@ const resolutions = new WeakMap<Provider, Map<string, Resolution>>();
 
 /**
  * The same result as `calcPrice(usage, model, { providerId, timestamp: new Date(at) })`, with
- * `providerId` omitted when undefined. `providerId` is a candidate: one the library does not know is
- * dropped, as tracewire always did, and the model is then matched against every provider.
+ * `providerId` omitted when undefined. `providerId` is a candidate: one the library does not
+ * know is dropped, as tracewire always did, and the model is then matched against every
+ * provider.
  */
 export function resolvedPrice(usage: Usage, model: string, providerId: string | undefined, at: number): PriceCalculation | null {
   // The provider calcPrice would pick, through the same public lookups it makes itself.
@@ -79,13 +80,15 @@ export function resolvedPrice(usage: Usage, model: string, providerId: string | 
  * when the host application replaces the price table, which then shows within a second.
  */
 const REVALIDATE_MS = 1000;
+/** Provider ids are few in practice; the bound only guards against a flood of them. */
+const MAX_PROVIDER_IDS = 256;
 const namedProviders = new Map<string, { provider: Provider | undefined; checkedAt: number }>();
 
 function namedProvider(providerId: string, at: number): Provider | undefined {
   const known = namedProviders.get(providerId);
   if (known !== undefined && at - known.checkedAt < REVALIDATE_MS && at >= known.checkedAt) return known.provider;
   const provider = findProvider({ providerId });
-  if (namedProviders.size >= MAX_MODELS_PER_PROVIDER) namedProviders.clear();
+  if (namedProviders.size >= MAX_PROVIDER_IDS) namedProviders.clear();
   namedProviders.set(providerId, { provider, checkedAt: at });
   return provider;
 }

@@ -84,10 +84,9 @@ export function claimStream(stream: object, make: () => SourceTap): boolean {
   const relay = shared.relays.get(stream);
   if (relay === undefined) return false;
   shared.relays.delete(stream);
-  const tap = make();
-  if (!relay.claim(tap)) return false;
-  tap.watch?.(stream);
-  return true;
+  const tap = relay.claim(make);
+  tap?.watch?.(stream);
+  return tap !== undefined;
 }
 
 /** A relay holds at most this many reports; one nobody claimed by then is not a traced call's. */
@@ -95,7 +94,8 @@ const HELD_LIMIT = 64;
 const CHUNK = 0, END = 1, ERROR = 2, CANCEL = 3;
 
 interface Relay extends SourceTap {
-  claim(tap: SourceTap): boolean;
+  /** The tap `make` returns, fed what was held, or undefined when the relay gave up holding. */
+  claim(make: () => SourceTap): SourceTap | undefined;
 }
 
 function newRelay(): Relay {
@@ -112,11 +112,11 @@ function newRelay(): Relay {
     end: () => (target !== undefined ? target.end() : hold(END, undefined)),
     error: (error) => (target !== undefined ? target.error(error) : hold(ERROR, error)),
     cancel: () => (target !== undefined ? target.cancel() : hold(CANCEL, undefined)),
-    claim(tap) {
-      if (target !== undefined || held === undefined) return false;
+    claim(make) {
+      if (target !== undefined || held === undefined) return undefined;
       const replay = held;
       held = undefined;
-      target = tap;
+      const tap = (target = make());
       for (let i = 0; i < replay.length; i += 2) {
         const value = replay[i + 1];
         if (replay[i] === CHUNK) tap.chunk(value);
@@ -124,7 +124,7 @@ function newRelay(): Relay {
         else if (replay[i] === ERROR) tap.error(value);
         else tap.cancel();
       }
-      return true;
+      return tap;
     },
   };
 }
