@@ -39,6 +39,7 @@ function labelOf({ functionName, url, lineNumber }) {
 function summarize({ nodes, samples, timeDeltas }, iterations, top) {
   const byId = new Map(nodes.map((node) => [node.id, node]));
   const selfTimes = new Map();
+  const ownSelfTimes = new Map();
   let total = 0;
   let inTracewire = 0;
   samples.forEach((id, i) => {
@@ -47,7 +48,10 @@ function summarize({ nodes, samples, timeDeltas }, iterations, top) {
     const key = labelOf(frame);
     selfTimes.set(key, (selfTimes.get(key) ?? 0) + us);
     total += us;
-    if (frame.url === TRACEWIRE) inTracewire += us;
+    if (frame.url === TRACEWIRE) {
+      inTracewire += us;
+      ownSelfTimes.set(key, (ownSelfTimes.get(key) ?? 0) + us);
+    }
   });
   const line = (key, us) => `${((us / total) * 100).toFixed(1).padStart(5)}% ${(us / iterations).toFixed(2).padStart(9)} µs/it  ${key}`;
   console.log(`${(total / 1000).toFixed(0)} ms sampled, ${(total / iterations).toFixed(1)} µs per iteration; ` +
@@ -56,8 +60,7 @@ function summarize({ nodes, samples, timeDeltas }, iterations, top) {
   for (const [key, us] of sortedTop(selfTimes, top)) console.log(line(key, us));
   if (process.argv.includes('--own')) {
     console.log('\nself time of tracewire functions:');
-    const own = new Map([...selfTimes].filter(([key]) => key.includes('dist/index')));
-    for (const [key, us] of sortedTop(own, top)) console.log(line(key, us));
+    for (const [key, us] of sortedTop(ownSelfTimes, top)) console.log(line(key, us));
   }
   console.log('\ninclusive time of tracewire functions (a traced SDK method includes the SDK call it makes):');
   for (const [key, us] of sortedTop(inclusiveTimes(nodes, samples, timeDeltas), top)) console.log(line(key, us));

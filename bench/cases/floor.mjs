@@ -46,8 +46,10 @@ function drain() {
 }
 function enqueue(call) {
   queue.push(call);
-  if (queue.length >= BATCH) drain();
-  else if (timer === undefined) (timer = setTimeout(drain, 20)).unref();
+  if (queue.length >= BATCH) {
+    clearTimeout(timer);
+    drain();
+  } else if (timer === undefined) (timer = setTimeout(drain, 20)).unref();
 }
 
 /** The minimal tracer on one client: the SDK's APIPromise is returned as it is. */
