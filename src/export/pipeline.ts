@@ -59,7 +59,7 @@ export function toRecord(call: LiveCall, settings: ResolvedSettings): Call {
     output,
     exception: call.exception,
     attributes: processedAttributes(call, settings),
-    summary: copySummary(call.summary),
+    summary: copySummary(call.summaryNow),
   };
 }
 

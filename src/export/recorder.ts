@@ -54,8 +54,9 @@ export class Recorder {
     return this.slots.map((slot) => slot.exporter);
   }
 
-  enqueue(call: LiveCall): void {
-    if (call.queued) return;
+  /** False when the call was dropped (the queue is full). */
+  enqueue(call: LiveCall): boolean {
+    if (call.queued) return true;
     const bytes = call.inputBytes + call.outputBytes + RECORD_OVERHEAD_BYTES;
     if (this.queuedBytes + bytes > this.settings.maxQueueBytes) {
       this.dropped++;
@@ -64,7 +65,7 @@ export class Recorder {
         `export queue is full (${this.settings.maxQueueBytes} bytes): calls are being dropped. ` +
           'The exporters cannot keep up; raise maxQueueBytes or check the exporters.',
       );
-      return;
+      return false;
     }
     call.queued = true;
     this.queue.push(call);
@@ -73,6 +74,13 @@ export class Recorder {
     // or a steady stream of calls would keep postponing the export until the queue overflows.
     if (this.queue.length === BATCH_SIZE) this.schedule(0);
     else if (this.timer === undefined) this.schedule(BATCH_DELAY_MS);
+    return true;
+  }
+
+  /** Reads the usage queued calls left for their batch (LiveCall.pendingUsage), for a summary read now. */
+  readPendingUsage(): void {
+    // Reading one may queue an exported ancestor again: the loop reaches it too.
+    for (const call of this.queue) call.readPendingUsage();
   }
 
   private schedule(delay: number): void {
@@ -94,6 +102,9 @@ export class Recorder {
 
   private takeBatch(): Call[] {
     const calls = this.queue.splice(0, BATCH_SIZE);
+    // Usage first, for the whole batch: a parent in the same batch gets its children's
+    // before its record is made, even one queued before them.
+    for (const call of calls) call.readPendingUsage();
     const records: Call[] = [];
     for (const call of calls) {
       call.queued = false;

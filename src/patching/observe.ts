@@ -57,8 +57,9 @@ function settleValue(value: unknown, o: Observation): void {
   const response = unwrap(value, o);
   if (o.streaming && response !== null && typeof response === 'object' && observeStream(response, o)) return;
   stopWaiting(o);
-  for (const entry of usageOf(response, o)) o.call.addUsage(entry.model, entry.usage);
-  o.call.succeed(response);
+  const usage = o.target.usage;
+  if (usage === undefined) o.call.succeed(response);
+  else o.call.succeedWithUsage(response, usage, o.inputs);
 }
 
 /** The response inside an SDK's result envelope; the value as it is if the declaration fails. */
@@ -69,14 +70,6 @@ function unwrap(value: unknown, o: Observation): unknown {
     return unwrapValue(value);
   } catch {
     return value;
-  }
-}
-
-function usageOf(output: unknown, o: Observation) {
-  try {
-    return o.target.usage?.(output, o.inputs) ?? [];
-  } catch {
-    return [];
   }
 }
 

@@ -88,6 +88,7 @@ export function keyRedactionFor(extraKeys: readonly string[] | undefined): KeyRe
     redaction = {
       marker: REDACTED,
       hides: (owner, key) => isSensitive(key) && !isLogprobText(owner as JsonObject, key),
+      mayHide: isSensitive,
     };
     redactions.set(isSensitive, redaction);
   }

@@ -8,7 +8,8 @@
  * which of the two made it. Data that is not plain pays for what was copied before the copy
  * gave up; request and response bodies, the data of every SDK call, are plain.
  */
-import type { JsonObject, JsonValue, KeyRedaction, SnapshotLimits } from './snapshot.js';
+import type { Copier, ShapeNode, ShapeSite } from './shape-copy.js';
+import type { JsonObject, JsonValue, KeyRedaction, Snapshot, SnapshotLimits } from './snapshot.js';
 
 /** The answer when the value is not plain data within the limits. */
 export const NOT_PLAIN: unique symbol = Symbol('not plain');
@@ -20,8 +21,10 @@ const NUMBER_BYTES = 8;
 /** Thrown to leave the copy at once; never seen outside this file. */
 const ABANDON = Symbol('abandon');
 
-class PlainCopy {
+class PlainCopy implements Copier {
   bytes = 0;
+  /** Whether a value was replaced by the redaction marker. */
+  redacted = false;
   private readonly maxDepth: number;
 
   constructor(
@@ -31,8 +34,11 @@ class PlainCopy {
     this.maxDepth = Math.min(limits.maxDepth, PLAIN_MAX_DEPTH);
   }
 
-  /** `undefined` means "leave the key out" (null in an array), as in the general walk. */
-  value(value: unknown, depth: number): JsonValue | undefined {
+  /**
+   * `undefined` means "leave the key out" (null in an array), as in the general walk. `node`
+   * is where the value sits in the data of a ShapeSite, if the copy has one.
+   */
+  value(value: unknown, depth: number, node: ShapeNode | undefined): JsonValue | undefined {
     switch (typeof value) {
       case 'string':
         if (value.length > this.limits.maxStringLength) throw ABANDON;
@@ -53,19 +59,20 @@ class PlainCopy {
           return null;
         }
         if (depth >= this.maxDepth) throw ABANDON;
-        return Array.isArray(value) ? this.array(value, depth) : this.object(value, depth);
+        return Array.isArray(value) ? this.array(value, depth, node) : this.object(value, depth, node);
       default:
         throw ABANDON;
     }
   }
 
-  private array(value: readonly unknown[], depth: number): JsonValue[] {
+  private array(value: readonly unknown[], depth: number, node: ShapeNode | undefined): JsonValue[] {
     const length = value.length;
     if (length > this.limits.maxArrayLength) throw ABANDON;
     const out: JsonValue[] = new Array(length);
     this.bytes += 2;
+    const items = node?.elementNode();
     for (let i = 0; i < length; i++) {
-      const item = this.value(value[i], depth + 1);
+      const item = this.value(value[i], depth + 1, items);
       this.bytes += item === undefined ? 5 : 1;
       out[i] = item === undefined ? null : item;
     }
@@ -73,10 +80,14 @@ class PlainCopy {
     return out;
   }
 
-  private object(value: object, depth: number): JsonObject {
+  private object(value: object, depth: number, node: ShapeNode | undefined): JsonObject {
     const proto: unknown = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) throw ABANDON;
     if (typeof (value as { toJSON?: unknown }).toJSON === 'function') throw ABANDON;
+    if (node !== undefined) {
+      const compiled = node.copy(value, this, depth + 1);
+      if (compiled !== undefined) return compiled;
+    }
     const out: JsonObject = {};
     this.bytes += 2;
     const redaction = this.redaction;
@@ -89,10 +100,11 @@ class PlainCopy {
       if (++count > maxKeys || key === '__proto__' || key.length > this.limits.maxStringLength) throw ABANDON;
       let item: JsonValue | undefined;
       if (redaction !== undefined && redaction.hides(value, key)) {
+        this.redacted = true;
         item = redaction.marker;
         this.bytes += item.length + 2;
       } else {
-        item = this.value((value as Record<string, unknown>)[key], depth + 1);
+        item = this.value((value as Record<string, unknown>)[key], depth + 1, undefined);
         if (item === undefined) continue;
       }
       this.bytes += key.length + 4;
@@ -103,7 +115,7 @@ class PlainCopy {
   }
 
   /** Past the size budget the general walk cuts values; this copy does not try to. */
-  private checkBudget(): void {
+  checkBudget(): void {
     if (this.bytes >= this.limits.maxBytes) throw ABANDON;
   }
 }
@@ -124,14 +136,15 @@ export function plainCopy(
   value: unknown,
   limits: SnapshotLimits,
   redaction: KeyRedaction | undefined,
-): { value: JsonValue; bytes: number } | typeof NOT_PLAIN {
+  site?: ShapeSite,
+): Snapshot | typeof NOT_PLAIN {
   if (prototypeHasEnumerableKeys()) return NOT_PLAIN;
   const copy = new PlainCopy(limits, redaction);
   let result: JsonValue;
   try {
-    result = copy.value(value, 0) ?? null;
+    result = copy.value(value, 0, site?.rootFor(limits, redaction)) ?? null;
   } catch {
     return NOT_PLAIN;
   }
-  return copy.bytes < limits.maxBytes ? { value: result, bytes: copy.bytes } : NOT_PLAIN;
+  return copy.bytes < limits.maxBytes ? { value: result, bytes: copy.bytes, exact: !copy.redacted } : NOT_PLAIN;
 }

@@ -6,6 +6,7 @@
  */
 import { constructorName, describeBinary, hrefWithoutCredentials, isBinary, opaqueMarker } from './builtins.js';
 import { NOT_PLAIN, plainCopy } from './plain-copy.js';
+import type { ShapeSite } from './shape-copy.js';
 import {
   CIRCULAR, INVALID_DATE, PROMISE, TRUNCATED_DEPTH, TRUNCATED_KEY, TRUNCATED_SIZE, cutString,
   functionMarker, isStackOverflow, moreItemsMarker, moreKeysMarker, threwMarker, unserializableMarker,
@@ -41,6 +42,11 @@ export interface Snapshot {
   value: JsonValue;
   /** Estimated size of `value` as JSON (characters), for bounding queues. */
   bytes: number;
+  /**
+   * True when `value` holds everything the original held, as the same JSON: plain data within
+   * the limits, nothing redacted. Then what is read from the copy is what the original said.
+   */
+  exact?: boolean;
 }
 
 /**
@@ -51,6 +57,11 @@ export interface KeyRedaction {
   readonly marker: string;
   /** True when the value under `key` of `owner` (an object, or a Map for its string keys) is withheld. */
   hides(owner: object, key: string): boolean;
+  /**
+   * False when `hides` is false for `key` whatever its owner. Without it, copies of objects
+   * are never compiled (shape-copy.ts).
+   */
+  mayHide?(key: string): boolean;
 }
 
 /** The walk is recursive: whatever maxDepth a caller asks for, it must not exhaust the stack. */
@@ -58,9 +69,13 @@ const HARD_MAX_DEPTH = 500;
 /** Rough JSON size of a number; an estimate is all the queue bound needs. */
 const NUMBER_BYTES = 8;
 
-export function snapshot(value: unknown, limits?: Partial<SnapshotLimits>, redaction?: KeyRedaction): Snapshot {
+/**
+ * `site`: where the copy is made (e.g. one traced method's outputs); copies made at one site
+ * learn its data's shapes and copy them faster (shape-copy.ts).
+ */
+export function snapshot(value: unknown, limits?: Partial<SnapshotLimits>, redaction?: KeyRedaction, site?: ShapeSite): Snapshot {
   const resolved = limits === undefined ? DEFAULT_SNAPSHOT_LIMITS : resolveLimits(limits);
-  const plain = plainCopy(value, resolved, redaction);
+  const plain = plainCopy(value, resolved, redaction, site);
   return plain !== NOT_PLAIN ? plain : walkedSnapshot(value, resolved, redaction);
 }
 

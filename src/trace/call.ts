@@ -4,11 +4,15 @@
  * postprocessing hooks and serialization happen later, in batches (export/).
  */
 import { keyRedactionFor } from '../privacy/redact.js';
+import { ShapeSite } from '../serialize/shape-copy.js';
 import { snapshot, type JsonValue } from '../serialize/snapshot.js';
 import { state } from '../state.js';
 import type { CallException, CallHandle, CallKind, CallStatus, OpSettings, Summary, Usage } from '../types.js';
 import { idStamp, uuidv7 } from './ids.js';
 import { addCostTo, addUsageTo, priceUsage } from './summary.js';
+
+/** Finds usage in an SDK method's output (an integration's `usage`). */
+export type UsageReader = (output: unknown, inputs: Record<string, unknown>) => Array<{ model: string; usage: Usage }>;
 
 /** What export/pipeline.ts makes of `inputs` and `output`. */
 export interface RecordContent {
@@ -30,6 +34,8 @@ export interface CallSpec {
   attributes?: Record<string, unknown>;
   /** Who served the call, for pricing. */
   provider?: string;
+  /** Where this op's inputs and outputs are copied, so each learns its own shapes; made by the first call. */
+  copySites?: { inputs: ShapeSite; output: ShapeSite };
 }
 
 export class LiveCall implements CallHandle {
@@ -45,13 +51,23 @@ export class LiveCall implements CallHandle {
   output: JsonValue = null;
   outputBytes = 0;
   exception: CallException | null = null;
-  readonly summary: Summary = {};
+  /** `summary` without the usage still waiting to be read (see `pendingUsage`). */
+  readonly summaryNow: Summary = {};
   /**
    * Usage reported for this call itself, per model in the order reported (descendants roll
    * into `summary.usage` only). Pairs rather than a Map: a call reports one model or two, and
    * a Map costs far more to build and to keep. Dropped once rolled up at the end.
    */
   private ownUsage: Array<[string, Usage]> | undefined = undefined;
+  /**
+   * How to read this call's usage from its output, when that is left to the export batch: the
+   * output and inputs were copied exactly, so reading the copies gives what reading the
+   * originals would have, and pricing and rolling it up then run in a batch, not between the
+   * SDK's response and the application. Read at the latest before the call's record is made,
+   * or as soon as anyone reads a `summary`.
+   */
+  private pendingUsage: UsageReader | undefined = undefined;
+  private readonly inputsExact: boolean;
   /** Set while the call sits in the export queue, so a re-export is not queued twice. */
   queued = false;
   /** Inputs and output after the privacy pipeline, set by the first export and reused by a re-export. */
@@ -65,9 +81,18 @@ export class LiveCall implements CallHandle {
     readonly parent: LiveCall | undefined,
     readonly attributes: Record<string, unknown>,
   ) {
-    const snap = snapshot(inputs, undefined, recordingRedaction());
+    spec.copySites ??= { inputs: new ShapeSite(), output: new ShapeSite() };
+    const snap = snapshot(inputs, undefined, recordingRedaction(), spec.copySites.inputs);
     this.inputs = snap.value;
     this.inputBytes = snap.bytes;
+    this.inputsExact = snap.exact === true;
+  }
+
+  /** What user code sees (CallHandle): everything recorded so far, usage of ended calls included. */
+  get summary(): Summary {
+    state.recorder?.readPendingUsage();
+    this.readPendingUsage();
+    return this.summaryNow;
   }
 
   /**
@@ -95,8 +120,8 @@ export class LiveCall implements CallHandle {
   }
 
   markFirstToken(): void {
-    if (this.summary.timeToFirstTokenMs === undefined) {
-      this.summary.timeToFirstTokenMs = roundMs(performance.now() - this.startMark);
+    if (this.summaryNow.timeToFirstTokenMs === undefined) {
+      this.summaryNow.timeToFirstTokenMs = roundMs(performance.now() - this.startMark);
     }
   }
 
@@ -118,6 +143,38 @@ export class LiveCall implements CallHandle {
     this.finish('success');
   }
 
+  /**
+   * Success, with the usage `read` finds in the output (`inputs` are the call's arguments, for
+   * what the output leaves out, such as the model). Read later from the copies when they are
+   * exact, else now from the originals.
+   */
+  succeedWithUsage(output: unknown, read: UsageReader, inputs: Record<string, unknown>): void {
+    if (this.ended) return;
+    const exact = this.setOutput(output);
+    if (exact && this.inputsExact) this.pendingUsage = read;
+    else this.addUsageFrom(read, output, inputs);
+    this.finish('success');
+  }
+
+  /** Reads the usage left for later, rolls it up and prices it; nothing if there is none. */
+  readPendingUsage(): void {
+    const read = this.pendingUsage;
+    if (read === undefined) return;
+    this.pendingUsage = undefined;
+    this.addUsageFrom(read, this.output, this.inputs as Record<string, unknown>);
+    this.rollUpOwnUsage();
+  }
+
+  private addUsageFrom(read: UsageReader, output: unknown, inputs: Record<string, unknown>): void {
+    let entries: ReturnType<UsageReader>;
+    try {
+      entries = read(output, inputs);
+    } catch {
+      return;
+    }
+    for (const entry of entries) this.addUsage(entry.model, entry.usage);
+  }
+
   fail(error: unknown, partialOutput?: unknown): void {
     if (this.ended) return;
     this.exception = toCallException(error);
@@ -131,22 +188,29 @@ export class LiveCall implements CallHandle {
     this.finish('cancelled');
   }
 
-  private setOutput(output: unknown): void {
-    const snap = snapshot(output, undefined, recordingRedaction());
+  /** True when the copy is exact (Snapshot.exact). */
+  private setOutput(output: unknown): boolean {
+    const snap = snapshot(output, undefined, recordingRedaction(), this.spec.copySites?.output);
     this.output = snap.value;
     this.outputBytes = snap.bytes;
+    return snap.exact === true;
   }
 
   private finish(status: CallStatus): void {
     this.status = status;
     this.endedAt = Date.now();
-    this.summary.latencyMs = roundMs(performance.now() - this.startMark);
+    this.summaryNow.latencyMs = roundMs(performance.now() - this.startMark);
+    if (this.pendingUsage === undefined) this.rollUpOwnUsage();
+    // A call that is not queued has no batch to read its usage in.
+    if (state.recorder?.enqueue(this) !== true) this.readPendingUsage();
+  }
+
+  private rollUpOwnUsage(): void {
     const own = this.ownUsage;
     if (own) {
       this.ownUsage = undefined;
       this.rollUp(own);
     }
-    state.recorder?.enqueue(this);
   }
 
   /** Adds this call's usage and cost to itself and every ancestor; ancestors already exported are sent again. */
@@ -154,11 +218,12 @@ export class LiveCall implements CallHandle {
     for (const [model, usage] of usageByModel) {
       const cost = priceUsage(this.spec.provider, model, usage, this.startedAt);
       for (let call: LiveCall | undefined = this; call; call = call.parent) {
-        call.summary.usage ??= {};
-        const target = call.summary.usage[model];
+        const summary = call.summaryNow;
+        summary.usage ??= {};
+        const target = summary.usage[model];
         if (target) addUsageTo(target, usage);
-        else call.summary.usage[model] = { ...usage };
-        if (cost) addCostTo(call.summary, model, cost);
+        else summary.usage[model] = { ...usage };
+        if (cost) addCostTo(summary, model, cost);
       }
     }
     for (let ancestor = this.parent; ancestor; ancestor = ancestor.parent) {

@@ -59,4 +59,20 @@ describe('records of calls through one client', () => {
     expect((seen as { id?: string } | undefined)?.id).toBe(outer.id);
     expect((await t.one(CHAT)).parentId).toBe(outer.id);
   });
+
+  it('have usage and cost in the summary the app reads right after the call, before any export', async () => {
+    server.use(...fixtureHandlers(fixture));
+    const client = wrapOpenAI(openaiClient());
+    const response = fixture.exchanges[0]!.response.body as { model: string; usage: { prompt_tokens: number; completion_tokens: number } };
+    let seen: unknown;
+    await op(async function agent() {
+      await client.chat.completions.create(body);
+      seen = structuredClone(getCurrentCall()!.summary);
+    })();
+    expect(seen).toMatchObject({
+      usage: { [response.model]: { requests: 1, inputTokens: response.usage.prompt_tokens, outputTokens: response.usage.completion_tokens } },
+    });
+    expect((seen as { totalCost?: unknown }).totalCost).toBeGreaterThan(0);
+    expect((await t.one('agent')).summary).toMatchObject(seen as object);
+  });
 });

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setPricer } from '../../src/cost/index.js';
 import { getCurrentCall, op } from '../../src/index.js';
-import type { LiveCall } from '../../src/trace/call.js';
+import { beginCall } from '../../src/trace/api.js';
+import type { LiveCall, UsageReader } from '../../src/trace/call.js';
+import { currentFrame } from '../../src/trace/context.js';
 import type { Usage } from '../../src/types.js';
 import { traced, type Traced } from '../helpers/collect.js';
 
@@ -86,5 +88,70 @@ describe('summary roll-up', () => {
     const after = await t.one('parent');
     expect(after.summary.usage).toEqual({ late: { requests: 1, inputTokens: 7, outputTokens: 1 } });
     expect(after.summary.totalCost).toBe(9);
+  });
+});
+
+describe('usage read from an SDK output (succeedWithUsage)', () => {
+  /** Reads `n` input tokens from the output and the model from the inputs, and remembers what it was given. */
+  function reader() {
+    const given: unknown[] = [];
+    const read: UsageReader = (output, inputs) => {
+      given.push(output);
+      return [{ model: String(inputs.model), usage: { requests: 1, inputTokens: (output as { n: number }).n } }];
+    };
+    return { given, read };
+  }
+  const sdkCall = (inputs: Record<string, unknown>) => beginCall({ opName: 'sdk', kind: 'llm' }, inputs, currentFrame())!;
+
+  it('is read from the copies, in the export batch, when they are exact: the app may change the output meanwhile', async () => {
+    const { given, read } = reader();
+    const output = { n: 3 };
+    sdkCall({ model: 'm' }).succeedWithUsage(output, read, { model: 'm' });
+    expect(given).toEqual([]);
+    output.n = 99;
+    const call = await t.one('sdk');
+    expect(call.summary.usage).toEqual({ m: { requests: 1, inputTokens: 3 } });
+    expect(call.summary.totalCost).toBe(3);
+    expect(given).toHaveLength(1);
+    expect(given[0]).not.toBe(output);
+  });
+
+  it('is read at once, from the originals, when a copy left something out', async () => {
+    const { given, read } = reader();
+    const output = { n: 4, api_key: 'sk-secret' };
+    sdkCall({ model: 'm' }).succeedWithUsage(output, read, { model: 'm' });
+    expect(given).toEqual([output]);
+    const inputs = { model: 'm', password: 'p' };
+    sdkCall(inputs).succeedWithUsage({ n: 5 }, read, inputs);
+    expect(given).toHaveLength(2);
+    const calls = (await t.calls()).filter((c) => c.opName === 'sdk');
+    expect(calls.map((c) => c.summary.usage)).toEqual([{ m: { requests: 1, inputTokens: 4 } }, { m: { requests: 1, inputTokens: 5 } }]);
+    expect(calls[0]!.output).toEqual({ n: 4, api_key: '[REDACTED]' });
+  });
+
+  it('is in the summary user code reads before the batch runs, its own and its parent\'s', async () => {
+    const { read } = reader();
+    let seen: unknown;
+    const [, parent] = await op(async function agent() {
+      const child = sdkCall({ model: 'm' });
+      child.succeedWithUsage({ n: 6 }, read, { model: 'm' });
+      expect(child.summary.usage).toEqual({ m: { requests: 1, inputTokens: 6 } });
+      seen = structuredClone(getCurrentCall()!.summary);
+    }).invoke();
+    expect(seen).toMatchObject({ usage: { m: { requests: 1, inputTokens: 6 } }, totalCost: 6 });
+    expect(parent.summary.usage).toEqual({ m: { requests: 1, inputTokens: 6 } });
+    expect((await t.one('agent')).summary.totalCost).toBe(6);
+  });
+
+  it('reaches the parent when the call itself was dropped by a full queue', async () => {
+    t = traced({ maxQueueBytes: 2_000 });
+    const { read } = reader();
+    const big = 'x'.repeat(5_000);
+    await op(async function agent() {
+      sdkCall({ model: 'm', prompt: big }).succeedWithUsage({ n: 2 }, read, { model: 'm' });
+    })();
+    const calls = await t.calls();
+    expect(calls.map((c) => c.opName)).toEqual(['agent']);
+    expect(calls[0]!.summary.usage).toEqual({ m: { requests: 1, inputTokens: 2 } });
   });
 });
