@@ -204,6 +204,8 @@ class PromiseWatch {
    * needs watching.
    */
   responded(p: StainlessPromise, props: unknown): void {
+    // The usual case, an app that awaited the promise, is settled here without a microtask.
+    if (this.parseRequested || this.o.call.ended) return;
     queueMicrotask(() => {
       const call = this.o.call;
       if (this.parseRequested || call.ended) return;
