@@ -44,6 +44,8 @@ export class Recorder {
   private timer: NodeJS.Timeout | undefined;
   private readonly slots: Slot[];
   private exported = 0;
+  /** Queued calls whose usage is still to be read, so a summary read with none pays nothing. */
+  private unreadUsage = 0;
   dropped = 0;
 
   constructor(exporters: Exporter[], private readonly settings: ResolvedSettings) {
@@ -68,6 +70,7 @@ export class Recorder {
       return false;
     }
     call.queued = true;
+    if (call.hasPendingUsage) this.unreadUsage++;
     this.queue.push(call);
     this.queuedBytes += bytes;
     // A full batch is exported on the next turn; the timer is armed once, never pushed back,
@@ -79,8 +82,10 @@ export class Recorder {
 
   /** Reads the usage queued calls left for their batch (LiveCall.pendingUsage), for a summary read now. */
   readPendingUsage(): void {
+    if (this.unreadUsage === 0) return;
     // Reading one may queue an exported ancestor again: the loop reaches it too.
     for (const call of this.queue) call.readPendingUsage();
+    this.unreadUsage = 0;
   }
 
   private schedule(delay: number): void {
@@ -104,7 +109,9 @@ export class Recorder {
     const calls = this.queue.splice(0, BATCH_SIZE);
     // Usage first, for the whole batch: a parent in the same batch gets its children's
     // before its record is made, even one queued before them.
-    for (const call of calls) call.readPendingUsage();
+    for (const call of calls) {
+      if (call.readPendingUsage()) this.unreadUsage--;
+    }
     const records: Call[] = [];
     for (const call of calls) {
       call.queued = false;

@@ -7,8 +7,8 @@
  * literal with the keys written out is built in one step instead, 10-20 times faster.
  *
  * So a ShapeSite (one per place that copies: a traced method's inputs, its outputs) learns the
- * key lists it meets at each position of the data, and once a list has been seen twice in a row
- * it compiles a function that copies an object with exactly those keys, in that order, as a
+ * key lists it meets at each position of the data, and once a list has been seen twice among
+ * the last few it compiles a function that copies an object with exactly those keys, in that order, as a
  * literal. Values still go through the copier one by one, with every check and size count of
  * the key-by-key copy, so the result and its size are the same; an object matching no compiled
  * list is copied key by key, as without a site.
@@ -35,6 +35,8 @@ interface Shape {
 }
 
 const MAX_SHAPES_PER_NODE = 8;
+/** Key lists seen once at a position, waiting for a second sighting (a chat's messages alternate). */
+const MAX_CANDIDATES = 4;
 const MAX_SITE_SHAPES = 256;
 const MAX_SHAPE_KEYS = 64;
 /** A position whose objects keep changing keys stops learning after this many misses. */
@@ -78,7 +80,7 @@ export class ShapeSite {
 /** One position in the copied data: the object keys it has seen, and a node per nested value. */
 export class ShapeNode {
   private readonly shapes: Shape[] = [];
-  private pending: string[] | undefined = undefined;
+  private readonly candidates: string[][] = [];
   private failedLearns = 0;
   private elements: ShapeNode | undefined = undefined;
 
@@ -103,7 +105,7 @@ export class ShapeNode {
     return undefined;
   }
 
-  /** Compiles the key list of `value` if the previous miss here had the same one. */
+  /** Compiles the key list of `value` if a recent miss here had the same one. */
   private learn(value: object): void {
     const keys: string[] = [];
     for (const key in value) {
@@ -113,13 +115,14 @@ export class ShapeNode {
       }
       keys.push(key);
     }
-    const pending = this.pending;
-    if (pending === undefined || !sameKeys(pending, keys)) {
-      if (pending !== undefined) this.failedLearns++;
-      this.pending = keys;
+    const candidates = this.candidates;
+    const seen = candidates.findIndex((candidate) => sameKeys(candidate, keys));
+    if (seen === -1) {
+      if (candidates.length > 0) this.failedLearns++;
+      if (candidates.push(keys) > MAX_CANDIDATES) candidates.shift();
       return;
     }
-    this.pending = undefined;
+    candidates.splice(seen, 1);
     const site = this.site;
     if (site.compiled >= MAX_SITE_SHAPES || !site.compilable(keys)) {
       this.failedLearns = MAX_FAILED_LEARNS;

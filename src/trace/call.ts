@@ -156,13 +156,18 @@ export class LiveCall implements CallHandle {
     this.finish('success');
   }
 
-  /** Reads the usage left for later, rolls it up and prices it; nothing if there is none. */
-  readPendingUsage(): void {
+  get hasPendingUsage(): boolean {
+    return this.pendingUsage !== undefined;
+  }
+
+  /** Reads the usage left for later, rolls it up and prices it. False if there was none. */
+  readPendingUsage(): boolean {
     const read = this.pendingUsage;
-    if (read === undefined) return;
+    if (read === undefined) return false;
     this.pendingUsage = undefined;
     this.addUsageFrom(read, this.output, this.inputs as Record<string, unknown>);
     this.rollUpOwnUsage();
+    return true;
   }
 
   private addUsageFrom(read: UsageReader, output: unknown, inputs: Record<string, unknown>): void {

@@ -70,6 +70,17 @@ describe('compiled copies (ShapeSite)', () => {
     expect(Object.keys(snapshot(value, undefined, undefined, site).value as object)).toEqual(['1', '2', 'b', 'a']);
   });
 
+  it('learn key lists that alternate, as the messages of a chat history do', () => {
+    const site = new ShapeSite();
+    const user = { role: 'user', content: 'q' };
+    const assistant = { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] };
+    const tool = { role: 'tool', tool_call_id: 'c', content: 'r' };
+    const body = { model: 'm', messages: [user, assistant, tool, assistant, tool, user] };
+    expectSameAsWalk(site, rounds(body), DEFAULT_SNAPSHOT_LIMITS);
+    // The body, its three kinds of message, a tool call and its function.
+    expect(site.compiled).toBe(6);
+  });
+
   it('leave out a key whose value is undefined, like the key-by-key copy', () => {
     const site = new ShapeSite();
     const body = { model: 'm', temperature: 0.5, messages: [{ role: 'user', content: 'hi' }] };

@@ -139,7 +139,7 @@ describe('usage read from an SDK output (succeedWithUsage)', () => {
       seen = structuredClone(getCurrentCall()!.summary);
     }).invoke();
     expect(seen).toMatchObject({ usage: { m: { requests: 1, inputTokens: 6 } }, totalCost: 6 });
-    expect(parent.summary.usage).toEqual({ m: { requests: 1, inputTokens: 6 } });
+    expect(parent!.summary.usage).toEqual({ m: { requests: 1, inputTokens: 6 } });
     expect((await t.one('agent')).summary.totalCost).toBe(6);
   });
 
