@@ -4,15 +4,17 @@
  * helper streams all pass through the observer exactly once and see the same chunks.
  */
 import { describeError, warnOnce } from '../log.js';
-import type { LiveCall } from '../trace/call.js';
+import type { LiveCall, UsageReader } from '../trace/call.js';
 import { trackBranches, watchAbandonment } from './abandoned.js';
-import type { ModelUsage, StreamReducer } from './types.js';
+import type { StreamReducer } from './types.js';
 
 export interface StreamObserverOptions {
   call: LiveCall;
   opName: string;
   reducer: StreamReducer | undefined;
-  usage: ((output: unknown) => ModelUsage[]) | undefined;
+  /** Finds the usage in the rebuilt output; `inputs` are the call's arguments. */
+  usage: UsageReader | undefined;
+  inputs: Record<string, unknown>;
   /** Chunks tracewire caused (e.g. a usage-only chunk it asked for): folded in, not shown. */
   hideChunk?: (chunk: unknown) => boolean;
   isAbort: (error: unknown) => boolean;
@@ -116,8 +118,10 @@ export class StreamObserver {
       return;
     }
     const output = this.output();
-    this.recordUsage(output);
-    this.options.call.succeed(output);
+    const usage = this.options.usage;
+    // Read in the export batch, like a non-streamed response's (LiveCall.succeedWithUsage).
+    if (usage !== undefined && output !== undefined) this.options.call.succeedWithUsage(output, usage, this.options.inputs);
+    else this.options.call.succeed(output);
   }
 
   /**
@@ -150,7 +154,7 @@ export class StreamObserver {
     const usage = this.options.usage;
     // A call that already ended (an in-band error) has its usage: it must not count twice.
     if (!usage || output === undefined || this.options.call.ended) return;
-    const entries = this.guard(() => usage(output)) ?? [];
+    const entries = this.guard(() => usage(output, this.options.inputs)) ?? [];
     for (const entry of entries) this.options.call.addUsage(entry.model, entry.usage);
   }
 
