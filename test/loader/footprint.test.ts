@@ -47,3 +47,17 @@ describe('an exported call', () => {
     expect(result).toEqual({ handedOver: 1, requestWaiting: true, collected: true });
   });
 });
+
+describe('copies in a process that forbids code generation from strings', () => {
+  it('are all made, key by key, equal to what the values were', async () => {
+    const dir = makeApp([`${APPS}copies-without-codegen.mjs`]);
+    const result = resultOf(await runApp(dir, 'copies-without-codegen.mjs', { nodeArgs: ['--disallow-code-generation-from-strings'] }));
+    expect(result.codegen).toBe(false);
+    expect(result.recorded).toHaveLength(6);
+    result.recorded.forEach((call: { inputs: unknown; output: unknown }, i: number) => {
+      const request = { model: 'm', messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: `question ${i}` }] };
+      expect(call.inputs).toEqual({ request });
+      expect(call.output).toEqual({ answer: `QUESTION ${i}`, usage: { tokens: 2 } });
+    });
+  });
+});
