@@ -2,16 +2,17 @@
  * Compiled copies for objects whose keys repeat. A traced method's requests and responses have
  * the same few shapes call after call (a chat completion, a message, a usage block). Copying
  * one key by key assigns properties to a fresh object through a store that sees every key of
- * every shape, so V8 cannot cache it and each assignment takes a slow path: in an app that runs
- * the SDK's code between two copies, that was about 2.5 µs for one openai response. An object
- * literal with the keys written out is built in one step instead, 10-20 times faster.
+ * every shape, so V8 cannot cache it and each assignment takes a slow path. An object literal
+ * with the keys written out is built in one step instead. Measured alone on an openai
+ * response, with every value still checked, a compiled copy takes about a third of the time
+ * of the key-by-key one (0.35 against 1 µs).
  *
  * So a ShapeSite (one per place that copies: a traced method's inputs, its outputs) learns the
  * key lists it meets at each position of the data, and once a list has been seen twice among
- * the last few it compiles a function that copies an object with exactly those keys, in that order, as a
- * literal. Values still go through the copier one by one, with every check and size count of
- * the key-by-key copy, so the result and its size are the same; an object matching no compiled
- * list is copied key by key, as without a site.
+ * the last few it compiles a function that copies an object with exactly those keys, in that
+ * order, as a literal. Values still go through the copier one by one, with every check and
+ * size count of the key-by-key copy, so the result and its size are the same; an object
+ * matching no compiled list is copied key by key, as without a site.
  *
  * Not compiled (copied key by key): lists longer than MAX_SHAPE_KEYS or than the limits allow,
  * a key the redaction may hide, "__proto__", an undefined value (the key is left out of the
