@@ -6,6 +6,8 @@
  * e.g. pushes the reply onto its `messages`), reads the usage and prices it at a fixed rate,
  * and queues one record, made into an object with an id and ISO times in batches of 64. No
  * redaction, size bounds, context, nesting, settings, ids to spec, or error and stream paths.
+ * Beside it, a tracer that only observes each response (no copy, no record): the cost of
+ * seeing the result at all.
  *   node bench/cases/floor.mjs
  */
 import { report } from '../lib/child.mjs';
@@ -52,34 +54,56 @@ function enqueue(call) {
   } else if (timer === undefined) (timer = setTimeout(drain, 20)).unref();
 }
 
-/** The minimal tracer on one client: the SDK's APIPromise is returned as it is. */
-function minimalTracer(client) {
+/**
+ * Wraps chat.completions.create on one client: `begin(body)` makes a call's state, `end(call,
+ * value)` gets the parsed response. The SDK's APIPromise is returned as it is; its parse step
+ * is watched where the SDK itself reaches the parsed value.
+ */
+function watchCreate(client, begin, end, { watchErrors }) {
   const completions = client.chat.completions;
   const create = completions.create;
   completions.create = function (body, options) {
-    const call = { start: performance.now(), wall: Date.now(), end: 0, inputs: copy(body), output: null, usage: null };
+    const call = begin(body);
     const promise = create.call(this, body, options);
     const parse = promise.parseResponse;
     promise.parseResponse = function (...args) {
       const parsed = parse.apply(this, args);
-      parsed.then((value) => {
-        call.end = performance.now();
-        call.output = copy(value);
-        const u = value.usage;
-        call.usage = { inputTokens: u.prompt_tokens, outputTokens: u.completion_tokens, cost: u.prompt_tokens * 5e-7 + u.completion_tokens * 1.5e-6 };
-        enqueue(call);
-      }, () => {});
+      parsed.then((value) => end(call, value), () => {});
       return parsed;
     };
-    promise.responsePromise.then(undefined, () => {});
+    if (watchErrors) promise.responsePromise.then(undefined, () => {});
     return promise;
   };
   return client;
 }
 
+/** The minimal recording tracer described at the top. */
+const minimalTracer = (client) => watchCreate(client,
+  (body) => ({ start: performance.now(), wall: Date.now(), end: 0, inputs: copy(body), output: null, usage: null }),
+  (call, value) => {
+    call.end = performance.now();
+    call.output = copy(value);
+    const u = value.usage;
+    call.usage = { inputTokens: u.prompt_tokens, outputTokens: u.completion_tokens, cost: u.prompt_tokens * 5e-7 + u.completion_tokens * 1.5e-6 };
+    enqueue(call);
+  },
+  { watchErrors: true });
+
+/**
+ * Less than any recorder: it only sees each response and keeps a reference to it (until the
+ * next one comes), with no copy, no record and no error path. What observing the result of
+ * an APIPromise costs by itself in this harness.
+ */
+let lastSeen;
+const observingTracer = (client) => watchCreate(client, () => ({ output: undefined }), (call, value) => {
+  call.output = value;
+  lastSeen = call;
+}, { watchErrors: false });
+
 const makeClient = await sdk.clientFactory();
 const basic = sdk.plain();
 const bare = makeClient(jsonFetch(basic));
+const observing = observingTracer(makeClient(jsonFetch(basic)));
 const minimal = minimalTracer(makeClient(jsonFetch(basic)));
 let sink = 0;
 const round = (client) => () => clock(async () => {
@@ -87,6 +111,6 @@ const round = (client) => () => clock(async () => {
   drain();
 });
 const before = exported;
-const result = await abRounds({ rounds: ROUNDS, warmup: 4, units: CALLS, settle: yieldToTimers, variants: { bare: round(bare), minimal: round(minimal) } });
-report({ calls: CALLS, rounds: ROUNDS, recorded: exported - before, ...result, sink: sink > 0 && lastRecord !== undefined });
+const result = await abRounds({ rounds: ROUNDS, warmup: 4, units: CALLS, settle: yieldToTimers, variants: { bare: round(bare), observing: round(observing), minimal: round(minimal) } });
+report({ calls: CALLS, rounds: ROUNDS, recorded: exported - before, ...result, sink: sink > 0 && lastRecord !== undefined && lastSeen !== undefined });
 process.exit(0);

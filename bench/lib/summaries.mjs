@@ -119,23 +119,25 @@ export function summarizeMemory(run) {
 export function summarizeFloor(run, openai) {
   const bareUs = run.bare.cpuNs / 1e3;
   const percentOf = (ns) => (ns / run.bare.cpuNs) * 100;
-  const data = {
-    calls: run.calls,
-    rounds: run.rounds,
-    recorded: run.recorded,
-    bareCpuUs: bareUs,
-    addedCpuUs: run.minimal.addedCpuNs / 1e3,
-    addedCpuPercent: percentOf(run.minimal.addedCpuNs),
-    addedCpuPercentInterval: run.minimal.addedCpuNsInterval.map(percentOf),
-  };
-  const rows = [['minimal recording tracer (bench/cases/floor.mjs)', num(bareUs), signed(data.addedCpuUs), `${signed(data.addedCpuPercent)}%`,
-    spread(data.addedCpuPercentInterval, 1, 1)]];
+  const added = (variant) => ({
+    addedCpuUs: variant.addedCpuNs / 1e3,
+    addedCpuPercent: percentOf(variant.addedCpuNs),
+    addedCpuPercentInterval: variant.addedCpuNsInterval.map(percentOf),
+  });
+  const data = { calls: run.calls, rounds: run.rounds, recorded: run.recorded, bareCpuUs: bareUs, ...added(run.minimal) };
+  // Runs from before the observing variant existed have no such entry.
+  if (run.observing) data.observing = added(run.observing);
+  const row = (name, figures) => [name, num(bareUs), signed(figures.addedCpuUs), `${signed(figures.addedCpuPercent)}%`,
+    spread(figures.addedCpuPercentInterval, 1, 1)];
+  const rows = [];
+  if (data.observing) rows.push(row('observing only: sees each response, keeps no copy, makes no record', data.observing));
+  rows.push(row('minimal recording tracer (bench/cases/floor.mjs)', data));
   if (openai) {
     rows.push(['tracewire (section 2, in-process)', num(openai.inProcess.bareCpuUs), signed(openai.inProcess.plainCpuUs),
       `${signed(openai.inProcess.plainCpuPercent)}%`, spread(openai.inProcess.plainCpuPercentInterval, 1, 1)]);
   }
   printTable(
-    `7. reference, not a target: the least a recording tracer does (copy in, copy out, one record), openai plain call (${run.calls} calls x ${run.rounds} rounds, CPU)`,
+    `7. reference, not a target: what observing the response costs, and the least a recording tracer does (copy in, copy out, one record), openai plain call (${run.calls} calls x ${run.rounds} rounds, CPU)`,
     ['tracer', 'bare µs/call', 'added µs', 'added', '95% CI %'],
     rows,
   );
