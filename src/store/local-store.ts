@@ -186,8 +186,8 @@ export class LocalStore implements CallReader {
       // Measured on the store bench (npm run bench, section 5): a checkpoint every ~32 MB of
       // WAL instead of SQLite's ~4 MB writes each busy index page back once per interval, not
       // many times, and an 8 MB page cache (not 2 MB) keeps the four indexes' upper levels in
-      // memory: a tenth to a fifth more records per second. After a checkpoint the WAL file is cut
-      // back to at most 64 MB, should a long read have let it grow past that.
+      // memory: a tenth to a fifth more records per second. After a checkpoint the WAL file
+      // is cut back to at most 64 MB, should a long read have let it grow past that.
       opened.pragma('cache_size = -8192');
       opened.pragma('wal_autocheckpoint = 8000');
       opened.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
