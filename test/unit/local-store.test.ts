@@ -75,6 +75,38 @@ describe('LocalStore', () => {
     expect(store.getCall('root', 'proj')?.parentId).toBeNull();
   });
 
+  it('makes new files with 8 KB pages; a file made with 4 KB pages keeps them and still works', () => {
+    const pageSize = (file: string) => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.pragma('page_size', { simple: true });
+      } finally {
+        db.close();
+      }
+    };
+    const store = openStore();
+    store.write([makeCall('a')]);
+    expect(pageSize(join(dir, 'tracewire.db'))).toBe(8192);
+
+    // As an older tracewire (SQLite's default page size) left it: WAL, no tables yet.
+    const olderDir = mkdtempSync(join(tmpdir(), 'tracewire-store-4k-'));
+    let reopened: LocalStore | undefined;
+    try {
+      const older = new Database(join(olderDir, 'tracewire.db'));
+      older.pragma('page_size = 4096');
+      older.pragma('journal_mode = WAL');
+      older.close();
+      reopened = LocalStore.open(olderDir);
+      const call = makeCall('b', { output: { text: 'x'.repeat(20_000) } });
+      reopened.write([call]);
+      expect(reopened.getCall('b', 'proj')).toEqual(call);
+      expect(pageSize(join(olderDir, 'tracewire.db'))).toBe(4096);
+    } finally {
+      reopened?.close();
+      rmSync(olderDir, { recursive: true, force: true });
+    }
+  });
+
   it('replaces a call exported again with the same id', () => {
     const store = openStore();
     store.write([makeCall('a', { status: 'running', endedAt: null, summary: {} })]);
