@@ -17,14 +17,19 @@ function openStore(): LocalStore {
   return store;
 }
 
-/** Rows committed to the file, as another process would see them. */
-function rowsOnDisk(): number {
-  const db = new Database(join(dir, 'tracewire.db'), { readonly: true });
+/** What another process reading `file` would see. */
+function readOnDisk<T>(file: string, read: (db: Database.Database) => T): T {
+  const db = new Database(file, { readonly: true });
   try {
-    return (db.prepare('SELECT count(*) AS n FROM calls').get() as { n: number }).n;
+    return read(db);
   } finally {
     db.close();
   }
+}
+
+/** Rows committed to the file, as another process would see them. */
+function rowsOnDisk(): number {
+  return readOnDisk(join(dir, 'tracewire.db'), (db) => (db.prepare('SELECT count(*) AS n FROM calls').get() as { n: number }).n);
 }
 
 function makeCall(id: string, fields: Partial<Call> = {}): Call {
@@ -76,14 +81,7 @@ describe('LocalStore', () => {
   });
 
   it('makes new files with 8 KB pages; a file made with 4 KB pages keeps them and still works', () => {
-    const pageSize = (file: string) => {
-      const db = new Database(file, { readonly: true });
-      try {
-        return db.pragma('page_size', { simple: true });
-      } finally {
-        db.close();
-      }
-    };
+    const pageSize = (file: string) => readOnDisk(file, (db) => db.pragma('page_size', { simple: true }));
     const store = openStore();
     store.write([makeCall('a')]);
     expect(pageSize(join(dir, 'tracewire.db'))).toBe(8192);
