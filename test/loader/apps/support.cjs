@@ -26,9 +26,9 @@ function isPatched(sdk) {
   return create[ORIGINAL] !== undefined;
 }
 
-/** The one line the parent parses; anything else on stdout is ignored. */
+/** The one line the parent parses; anything else on stdout is ignored. `node`: which Node ran the app. */
 function report(payload) {
-  process.stdout.write(`@@result ${JSON.stringify(payload)}\n`);
+  process.stdout.write(`@@result ${JSON.stringify({ node: process.versions.node, ...payload })}\n`);
 }
 
 function fail(error) {
