@@ -2,17 +2,21 @@
  * `tracewire` command: read the local store from a terminal.
  *   tracewire calls [--limit N] [--project P] [--dir D] [--json]
  *   tracewire trace <traceId|callId|latest> [--project P] [--dir D] [--json]
+ *   tracewire export --format jsonl|csv [--trace ID] [--out FILE] [--project P] [--dir D]
  */
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalStore, STORE_FILE_NAME } from '../store/local-store.js';
 import type { Call } from '../types.js';
+import { EXPORT_FORMATS, exportCalls, projectPages, type ExportFormat, type Write } from './export.js';
 import { formatCallsTable, formatTrace } from './format.js';
 
 const USAGE = `usage:
   tracewire calls [--limit N] [--project NAME] [--dir DIR] [--json]   recent root calls
   tracewire trace <id|latest> [--project NAME] [--dir DIR] [--json]   one trace as a tree
+  tracewire export --format jsonl|csv [--trace ID|latest] [--out FILE] [--project NAME] [--dir DIR]
+                                                    every call (or one trace's), oldest first
 options default to TRACEWIRE_PROJECT (else "default") and TRACEWIRE_DIR (else ~/.tracewire).`;
 
 class UsageError extends Error {}
@@ -24,7 +28,19 @@ interface Options {
   project: string;
   dir: string;
   limit: number;
+  /** Set only when given: each applies to some commands. */
+  given: Set<string>;
+  format: ExportFormat | undefined;
+  out: string | undefined;
+  trace: string | undefined;
 }
+
+/** The options each command takes, beside --project and --dir. */
+const COMMAND_OPTIONS: Record<string, string[]> = {
+  calls: ['--limit', '--json'],
+  trace: ['--json'],
+  export: ['--format', '--out', '--trace'],
+};
 
 function parseArgs(argv: string[]): Options {
   const options: Options = {
@@ -34,6 +50,10 @@ function parseArgs(argv: string[]): Options {
     project: process.env.TRACEWIRE_PROJECT?.trim() || 'default',
     dir: resolve(process.env.TRACEWIRE_DIR?.trim() || join(homedir(), '.tracewire')),
     limit: 20,
+    given: new Set(),
+    format: undefined,
+    out: undefined,
+    trace: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -42,6 +62,7 @@ function parseArgs(argv: string[]): Options {
       if (next === undefined || next.startsWith('--')) throw new UsageError(`${arg} needs a value`);
       return next;
     };
+    if (arg.startsWith('--')) options.given.add(arg);
     if (arg === '--json') options.json = true;
     else if (arg === '--project') options.project = value();
     else if (arg === '--dir') options.dir = resolve(value());
@@ -49,18 +70,43 @@ function parseArgs(argv: string[]): Options {
       const raw = value();
       options.limit = Number(raw);
       if (!Number.isInteger(options.limit) || options.limit <= 0) throw new UsageError(`--limit must be a positive whole number; got ${raw}`);
-    } else if (arg === '--help' || arg === '-h') options.command = 'help';
+    } else if (arg === '--format') {
+      const raw = value();
+      if (!(EXPORT_FORMATS as readonly string[]).includes(raw)) throw new UsageError(`--format must be ${EXPORT_FORMATS.join(' or ')}; got ${raw}`);
+      options.format = raw as ExportFormat;
+    } else if (arg === '--out') options.out = resolve(value());
+    else if (arg === '--trace') options.trace = value();
+    else if (arg === '--help' || arg === '-h') options.command = 'help';
     else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
     else if (options.command === undefined) options.command = arg;
     else options.positional.push(arg);
   }
+  checkOptions(options);
   return options;
+}
+
+function isCommand(name: string | undefined): name is string {
+  return name !== undefined && Object.hasOwn(COMMAND_OPTIONS, name);
+}
+
+function checkOptions(options: Options): void {
+  if (!isCommand(options.command)) return;
+  const allowed = COMMAND_OPTIONS[options.command]!;
+  for (const option of options.given) {
+    if (option !== '--project' && option !== '--dir' && option !== '--help' && !allowed.includes(option)) {
+      throw new UsageError(`${option} does not apply to ${options.command}`);
+    }
+  }
+  if (options.command === 'export' && options.format === undefined) throw new UsageError(`export needs --format ${EXPORT_FORMATS.join('|')}`);
+  if (options.command !== 'trace' && options.positional.length > 0) throw new UsageError(`${options.command} takes no argument "${options.positional[0]}"`);
 }
 
 function openStore(options: Options): LocalStore | undefined {
   const file = join(options.dir, STORE_FILE_NAME);
   if (!existsSync(file)) {
-    console.log(`No tracewire store at ${file} yet: run an app that calls tracewire's init() (or set --dir / TRACEWIRE_DIR).`);
+    // An export's stdout is data: the note goes to stderr, and the export fails.
+    const note = options.command === 'export' ? console.error : console.log;
+    note(`No tracewire store at ${file} yet: run an app that calls tracewire's init() (or set --dir / TRACEWIRE_DIR).`);
     return undefined;
   }
   return LocalStore.open(options.dir);
@@ -76,23 +122,25 @@ function listCalls(store: LocalStore, options: Options): void {
   console.log(formatCallsTable(calls));
 }
 
+/** The trace `wanted` names (a trace id, one of its calls' ids, or "latest"), parents first; undefined for "latest" of an empty project. */
+function findTrace(store: LocalStore, wanted: string, project: string): Call[] | undefined {
+  if (wanted === 'latest') {
+    const [latest] = store.getCalls({ filter: { traceRootsOnly: true }, sortBy: [{ field: 'startedAt', direction: 'desc' }], limit: 1 }, project);
+    return latest ? store.getTrace(latest.traceId, project) : undefined;
+  }
+  const calls = store.getTrace(wanted, project);
+  if (calls.length > 0) return calls;
+  const call = store.getCall(wanted, project);
+  return call ? store.getTrace(call.traceId, project) : [];
+}
+
 function showTrace(store: LocalStore, options: Options): boolean {
   const wanted = options.positional[0];
   if (!wanted) throw new UsageError('trace needs a trace id, a call id, or "latest"');
-  let calls: Call[];
-  if (wanted === 'latest') {
-    const [latest] = store.getCalls({ filter: { traceRootsOnly: true }, sortBy: [{ field: 'startedAt', direction: 'desc' }], limit: 1 }, options.project);
-    if (!latest) {
-      console.log(`No calls recorded for project "${options.project}" in ${store.path}.`);
-      return true;
-    }
-    calls = store.getTrace(latest.traceId, options.project);
-  } else {
-    calls = store.getTrace(wanted, options.project);
-    if (calls.length === 0) {
-      const call = store.getCall(wanted, options.project);
-      if (call) calls = store.getTrace(call.traceId, options.project);
-    }
+  const calls = findTrace(store, wanted, options.project);
+  if (calls === undefined) {
+    console.log(`No calls recorded for project "${options.project}" in ${store.path}.`);
+    return true;
   }
   if (calls.length === 0) {
     console.log(`No trace or call "${wanted}" in project "${options.project}" (${store.path}).`);
@@ -102,7 +150,33 @@ function showTrace(store: LocalStore, options: Options): boolean {
   return true;
 }
 
-export function main(argv: string[]): number {
+/**
+ * Into --out (written synchronously, a page at a time) or onto stdout, waiting whenever the
+ * pipe is full so memory stays bounded. Notes go to stderr: stdout carries only the data.
+ */
+async function exportStore(store: LocalStore, options: Options): Promise<void> {
+  const fd = options.out === undefined ? undefined : openSync(options.out, 'w');
+  const write: Write = fd !== undefined
+    ? (text) => void writeSync(fd, text)
+    : (text) => (process.stdout.write(text) ? undefined : new Promise<void>((done) => process.stdout.once('drain', done)));
+  try {
+    let pages: Iterable<Call[]> = projectPages(store, options.project);
+    if (options.trace !== undefined) {
+      const trace = findTrace(store, options.trace, options.project) ?? [];
+      if (trace.length === 0 && options.trace !== 'latest') throw new NotFound(`No trace or call "${options.trace}" in project "${options.project}" (${store.path}).`);
+      pages = [trace];
+    }
+    const count = await exportCalls(pages, options.format!, write);
+    if (count === 0) console.error(`No calls recorded for project "${options.project}" in ${store.path}.`);
+    if (fd !== undefined) console.error(`${count} calls of project "${options.project}" written to ${options.out}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+class NotFound extends Error {}
+
+export async function main(argv: string[]): Promise<number> {
   let options: Options;
   try {
     options = parseArgs(argv);
@@ -114,18 +188,23 @@ export function main(argv: string[]): number {
     console.log(USAGE);
     return options.command === 'help' ? 0 : 2;
   }
-  if (options.command !== 'calls' && options.command !== 'trace') {
+  if (!isCommand(options.command)) {
     console.error(`tracewire: unknown command "${options.command}"\n${USAGE}`);
     return 2;
   }
   let store: LocalStore | undefined;
   try {
     store = openStore(options);
-    if (!store) return 0;
+    if (!store) return options.command === 'export' ? 1 : 0;
     if (options.command === 'calls') listCalls(store, options);
+    else if (options.command === 'export') await exportStore(store, options);
     else if (!showTrace(store, options)) return 1;
     return 0;
   } catch (error) {
+    if (error instanceof NotFound) {
+      console.error(error.message);
+      return 1;
+    }
     console.error(`tracewire: ${error instanceof UsageError ? `${error.message}\n${USAGE}` : (error as Error).message}`);
     return error instanceof UsageError ? 2 : 1;
   } finally {
@@ -133,4 +212,11 @@ export function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+// A reader that stops early (`| head`) closes the pipe: that ends the command, quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
