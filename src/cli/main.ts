@@ -2,7 +2,7 @@
  * `tracewire` command: read the local store from a terminal.
  *   tracewire calls [--limit N] [--project P] [--dir D] [--json]
  *   tracewire trace <traceId|callId|latest> [--project P] [--dir D] [--json]
- *   tracewire export --format jsonl|csv [--trace ID] [--out FILE] [--project P] [--dir D]
+ *   tracewire export --format jsonl|csv [--trace ID|latest] [--out FILE] [--project P] [--dir D]
  */
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
