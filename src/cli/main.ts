@@ -4,7 +4,7 @@
  *   tracewire trace <traceId|callId|latest> [--project P] [--dir D] [--json]
  *   tracewire export --format jsonl|csv [--trace ID|latest] [--out FILE] [--project P] [--dir D]
  */
-import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalStore, STORE_FILE_NAME } from '../store/local-store.js';
@@ -155,18 +155,18 @@ function showTrace(store: LocalStore, options: Options): boolean {
  * pipe is full so memory stays bounded. Notes go to stderr: stdout carries only the data.
  */
 async function exportStore(store: LocalStore, options: Options): Promise<void> {
+  let pages: Iterable<Call[]> = projectPages(store, options.project);
+  if (options.trace !== undefined) {
+    const trace = findTrace(store, options.trace, options.project) ?? [];
+    if (trace.length === 0 && options.trace !== 'latest') throw new NotFound(`No trace or call "${options.trace}" in project "${options.project}" (${store.path}).`);
+    pages = [trace];
+  }
   const fd = options.out === undefined ? undefined : openSync(options.out, 'w');
   const write: Write = fd !== undefined
-    ? (text) => void writeSync(fd, text)
+    ? (text) => writeFileSync(fd, text)
     : (text) => (process.stdout.write(text) ? undefined : new Promise<void>((done) => process.stdout.once('drain', done)));
   try {
-    let pages: Iterable<Call[]> = projectPages(store, options.project);
-    if (options.trace !== undefined) {
-      const trace = findTrace(store, options.trace, options.project) ?? [];
-      if (trace.length === 0 && options.trace !== 'latest') throw new NotFound(`No trace or call "${options.trace}" in project "${options.project}" (${store.path}).`);
-      pages = [trace];
-    }
-    const count = await exportCalls(pages, options.format!, write);
+    const count = await store.readSnapshot(() => exportCalls(pages, options.format!, write));
     if (count === 0) console.error(`No calls recorded for project "${options.project}" in ${store.path}.`);
     if (fd !== undefined) console.error(`${count} calls of project "${options.project}" written to ${options.out}`);
   } finally {

@@ -244,6 +244,20 @@ export class LocalStore implements CallReader {
     return orderTrace(this.readRows('SELECT * FROM calls WHERE project = ? AND trace_id = ?', [project, traceId]));
   }
 
+  /**
+   * Runs `read`, which may wait between its reads, on one snapshot of the file: calls that
+   * other processes write meanwhile neither repeat nor shift rows across the pages of a paged
+   * read. Only for a handle that nothing else writes through while `read` runs (the CLI's).
+   */
+  async readSnapshot<T>(read: () => Promise<T>): Promise<T> {
+    this.db.exec('BEGIN');
+    try {
+      return await read();
+    } finally {
+      if (this.db.inTransaction) this.db.exec('COMMIT');
+    }
+  }
+
   insertCost(cost: CustomCost): void {
     withLockRetry(this.path, () => insertCost(this.db, cost));
   }

@@ -133,6 +133,23 @@ describe('LocalStore', () => {
     expect(store.getTrace('trace-1', 'other').map((c) => c.id)).toEqual(['theirs']);
   });
 
+  it('a paged read inside readSnapshot sees one snapshot: rows another handle writes meanwhile neither repeat nor shift', async () => {
+    const reader = openStore();
+    const writer = openStore();
+    const at = (second: number) => `2024-05-01T10:00:${String(second).padStart(2, '0')}.000Z`;
+    writer.write([10, 20, 30, 40].map((s) => makeCall(`c${s}`, { startedAt: at(s) })));
+    const page = (offset: number) => reader.getCalls({ sortBy: [{ field: 'startedAt', direction: 'asc' }], limit: 2, offset }, 'proj').map((c) => c.id);
+    const pages = await reader.readSnapshot(async () => {
+      const first = page(0);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      // Started before everything read so far: outside a snapshot, c20 would come again on page 2.
+      writer.write([makeCall('c05', { startedAt: at(5) })]);
+      return [first, page(2)];
+    });
+    expect(pages).toEqual([['c10', 'c20'], ['c30', 'c40']]);
+    expect(page(0)).toEqual(['c05', 'c10']);
+  });
+
   it('stores and lists custom costs per project', () => {
     const store = openStore();
     const base = {
