@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Call } from '../../src/types.js';
-import { assertBuilt, makeApp, npxNodeWorks, removeApps, resultOf, runApp, type RunResult } from '../helpers/node-app.js';
+import { assertBuilt, makeApp, npxNodeWorks, removeApps, resultOf, runApp, tracewireWarnings, type RunResult } from '../helpers/node-app.js';
 import { APPS, SUPPORT, countByTag } from './records.js';
 
 beforeAll(assertBuilt);
@@ -16,18 +16,14 @@ const CURRENT_MAJOR = Number.parseInt(process.versions.node, 10);
 const MAJORS = [22, 24].filter((major) => major !== CURRENT_MAJOR);
 const CONSOLE_RECORD = '[tracewire] {';
 
-function lines(run: RunResult): string[] {
-  return run.stderr.split('\n').filter((line) => line.startsWith('[tracewire]'));
-}
-
 /** What the console exporter printed: one JSON record per line. */
 function consoleRecords(run: RunResult): Call[] {
-  return lines(run).filter((line) => line.startsWith(CONSOLE_RECORD)).map((line) => JSON.parse(line.slice('[tracewire] '.length)));
+  return tracewireWarnings(run).filter((line) => line.startsWith(CONSOLE_RECORD)).map((line) => JSON.parse(line.slice('[tracewire] '.length)));
 }
 
 /** tracewire's warnings, without the console exporter's records. */
 function warnings(run: RunResult): string[] {
-  return lines(run).filter((line) => !line.startsWith(CONSOLE_RECORD));
+  return tracewireWarnings(run).filter((line) => !line.startsWith(CONSOLE_RECORD));
 }
 
 describe.each(MAJORS)('Node %i', (major) => {
