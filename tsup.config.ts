@@ -21,4 +21,14 @@ export default defineConfig([
     splitting: false,
     banner: { js: '#!/usr/bin/env node' },
   },
+  {
+    // The viewer's page script and its stylesheet (imported by it), served by `tracewire ui`.
+    entry: { 'viewer/app': 'src/viewer/client/app.ts' },
+    format: ['iife'],
+    outExtension: () => ({ js: '.js' }),
+    target: 'es2020',
+    platform: 'browser',
+    sourcemap: false,
+    splitting: false,
+  },
 ]);

@@ -14,6 +14,15 @@ export function tokensOf(summary: Summary): { input: number; output: number } | 
   return any ? { input, output } : undefined;
 }
 
+/** All tokens over all models (a model's totalTokens, else its input + output); null when no usage was reported. */
+export function totalTokensOf(summary: Summary): number | null {
+  const usage = summary.usage;
+  if (!usage) return null;
+  let total = 0;
+  for (const entry of Object.values(usage)) total += entry.totalTokens ?? (entry.inputTokens ?? 0) + (entry.outputTokens ?? 0);
+  return total;
+}
+
 export function formatCost(usd: number | undefined): string {
   if (usd === undefined) return '-';
   if (usd === 0) return '$0';

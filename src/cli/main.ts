@@ -3,13 +3,16 @@
  *   tracewire calls [--limit N] [--project P] [--dir D] [--json]
  *   tracewire trace <traceId|callId|latest> [--project P] [--dir D] [--json]
  *   tracewire export --format jsonl|csv [--trace ID|latest] [--out FILE] [--project P] [--dir D]
+ *   tracewire ui [--port N] [--project P] [--dir D]
  */
 import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalStore, STORE_FILE_NAME } from '../store/local-store.js';
+import { findTrace } from '../store/trace-table.js';
 import type { Call } from '../types.js';
 import { EXPORT_FORMATS, exportCalls, projectPages, type ExportFormat, type Write } from './export.js';
+import { DEFAULT_VIEWER_PORT, startViewer } from '../viewer/server.js';
 import { formatCallsTable, formatTrace } from './format.js';
 
 const USAGE = `usage:
@@ -17,6 +20,7 @@ const USAGE = `usage:
   tracewire trace <id|latest> [--project NAME] [--dir DIR] [--json]   one trace as a tree
   tracewire export --format jsonl|csv [--trace ID|latest] [--out FILE] [--project NAME] [--dir DIR]
                                                     every call (or one trace's), oldest first
+  tracewire ui [--port N] [--project NAME] [--dir DIR]   the web viewer on 127.0.0.1 (port ${DEFAULT_VIEWER_PORT}; 0: any free)
 options default to TRACEWIRE_PROJECT (else "default") and TRACEWIRE_DIR (else ~/.tracewire).`;
 
 class UsageError extends Error {}
@@ -33,6 +37,7 @@ interface Options {
   format: ExportFormat | undefined;
   out: string | undefined;
   trace: string | undefined;
+  port: number | undefined;
 }
 
 /** The options each command takes, beside --project and --dir. */
@@ -40,6 +45,7 @@ const COMMAND_OPTIONS: Record<string, string[]> = {
   calls: ['--limit', '--json'],
   trace: ['--json'],
   export: ['--format', '--out', '--trace'],
+  ui: ['--port'],
 };
 
 function parseArgs(argv: string[]): Options {
@@ -54,6 +60,7 @@ function parseArgs(argv: string[]): Options {
     format: undefined,
     out: undefined,
     trace: undefined,
+    port: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -76,6 +83,11 @@ function parseArgs(argv: string[]): Options {
       options.format = raw as ExportFormat;
     } else if (arg === '--out') options.out = resolve(value());
     else if (arg === '--trace') options.trace = value();
+    else if (arg === '--port') {
+      const raw = value();
+      options.port = Number(raw);
+      if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535; got ${raw}`);
+    }
     else if (arg === '--help' || arg === '-h') options.command = 'help';
     else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
     else if (options.command === undefined) options.command = arg;
@@ -105,7 +117,7 @@ function openStore(options: Options): LocalStore | undefined {
   const file = join(options.dir, STORE_FILE_NAME);
   if (!existsSync(file)) {
     // An export's stdout is data: the note goes to stderr, and the export fails.
-    const note = options.command === 'export' ? console.error : console.log;
+    const note = options.command === 'calls' || options.command === 'trace' ? console.log : console.error;
     note(`No tracewire store at ${file} yet: run an app that calls tracewire's init() (or set --dir / TRACEWIRE_DIR).`);
     return undefined;
   }
@@ -120,18 +132,6 @@ function listCalls(store: LocalStore, options: Options): void {
   if (options.json) return void console.log(JSON.stringify(calls, null, 2));
   if (calls.length === 0) return void console.log(`No calls recorded for project "${options.project}" in ${store.path}.`);
   console.log(formatCallsTable(calls));
-}
-
-/** The trace `wanted` names (a trace id, one of its calls' ids, or "latest"), parents first; undefined for "latest" of an empty project. */
-function findTrace(store: LocalStore, wanted: string, project: string): Call[] | undefined {
-  if (wanted === 'latest') {
-    const [latest] = store.getCalls({ filter: { traceRootsOnly: true }, sortBy: [{ field: 'startedAt', direction: 'desc' }], limit: 1 }, project);
-    return latest ? store.getTrace(latest.traceId, project) : undefined;
-  }
-  const calls = store.getTrace(wanted, project);
-  if (calls.length > 0) return calls;
-  const call = store.getCall(wanted, project);
-  return call ? store.getTrace(call.traceId, project) : [];
 }
 
 function showTrace(store: LocalStore, options: Options): boolean {
@@ -176,6 +176,17 @@ async function exportStore(store: LocalStore, options: Options): Promise<void> {
 
 class NotFound extends Error {}
 
+/** Serves the viewer until Ctrl-C (SIGINT) or SIGTERM. */
+async function serveUntilStopped(store: LocalStore, options: Options): Promise<void> {
+  const viewer = await startViewer({ store, project: options.project, port: options.port });
+  console.log(`tracewire viewer: ${viewer.url}  (project "${options.project}", ${store.path}; Ctrl-C stops it)`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await viewer.close();
+}
+
 export async function main(argv: string[]): Promise<number> {
   let options: Options;
   try {
@@ -195,9 +206,10 @@ export async function main(argv: string[]): Promise<number> {
   let store: LocalStore | undefined;
   try {
     store = openStore(options);
-    if (!store) return options.command === 'export' ? 1 : 0;
+    if (!store) return options.command === 'calls' || options.command === 'trace' ? 0 : 1;
     if (options.command === 'calls') listCalls(store, options);
     else if (options.command === 'export') await exportStore(store, options);
+    else if (options.command === 'ui') await serveUntilStopped(store, options);
     else if (!showTrace(store, options)) return 1;
     return 0;
   } catch (error) {

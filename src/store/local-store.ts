@@ -133,7 +133,7 @@ export function toRow(call: Call): CallRow {
   };
 }
 
-function fromRow(row: CallRow): Call {
+export function fromRow(row: CallRow): Call {
   return {
     id: row.id,
     traceId: row.trace_id,
@@ -244,6 +244,17 @@ export class LocalStore implements CallReader {
     return orderTrace(this.readRows('SELECT * FROM calls WHERE project = ? AND trace_id = ?', [project, traceId]));
   }
 
+  /** Rows of any read-only statement (the viewer's queries, built in trace-table.ts). */
+  select<T>(sql: string, params: readonly (string | number)[]): T[] {
+    const statement = this.statement(sql);
+    return withLockRetry(this.path, () => statement.all(...params) as T[]);
+  }
+
+  /** Runs the synchronous reads of `read` on one snapshot of the file. */
+  readConsistently<T>(read: () => T): T {
+    return withLockRetry(this.path, () => this.db.transaction(read).deferred());
+  }
+
   /**
    * Runs `read`, which may wait between its reads, on one snapshot of the file: calls that
    * other processes write meanwhile neither repeat nor shift rows across the pages of a paged
@@ -272,8 +283,7 @@ export class LocalStore implements CallReader {
   }
 
   private readRows(sql: string, params: readonly (string | number)[]): Call[] {
-    const statement = this.statement(sql);
-    return withLockRetry(this.path, () => statement.all(...params) as CallRow[]).map(fromRow);
+    return this.select<CallRow>(sql, params).map(fromRow);
   }
 
   /** The set of distinct statement texts is small (one per filter combination), so no eviction. */

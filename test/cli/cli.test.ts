@@ -83,6 +83,23 @@ describe('tracewire CLI', () => {
     expect(bad.err).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it('ui refuses a bad port, options of other commands and a missing store, in one line each', () => {
+    for (const [args, message] of [
+      [['ui', '--port', 'x'], /--port must be a whole number from 0 to 65535; got x/],
+      [['ui', '--port', '70000'], /--port must be a whole number from 0 to 65535; got 70000/],
+      [['ui', '--limit', '3'], /--limit does not apply to ui/],
+      [['ui', 'extra'], /ui takes no argument "extra"/],
+    ] as const) {
+      const bad = run(...args);
+      expect(bad.code, args.join(' ')).toBe(2);
+      expect(bad.err).toMatch(message);
+    }
+    const missing = spawnSync(process.execPath, [CLI, 'ui', '--port', '0', '--dir', join(dir, 'nope')], { encoding: 'utf8' });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim()).toMatch(/^No tracewire store at .*tracewire\.db yet/);
+    expect(missing.stdout).toBe('');
+  });
+
   it('is the package bin', () => {
     const pkg = JSON.parse(execFileSync('npm', ['pkg', 'get', 'bin'], { encoding: 'utf8' }));
     expect(pkg).toEqual({ tracewire: './dist/cli/main.js' });

@@ -1,0 +1,46 @@
+/** The viewer server's JSON API, as the page sees it. */
+import type { Call, CallException, CallStatus } from '../../types.js';
+
+export interface TableRow {
+  traceId: string;
+  id: string;
+  name: string;
+  opName: string;
+  kind: string;
+  status: CallStatus;
+  startedAt: string;
+  latencyMs: number | null;
+  tokens: number | null;
+  cost: number | null;
+  inputs: string;
+  output: string;
+  exception: CallException | null;
+  callCount: number;
+}
+
+export interface TablePage {
+  project: string;
+  total: number;
+  opNames: string[];
+  rows: TableRow[];
+}
+
+export interface ProjectList {
+  defaultProject: string;
+  projects: { name: string; calls: number; traces: number }[];
+}
+
+export interface TraceAnswer {
+  project: string;
+  traceId: string;
+  calls: Call[];
+}
+
+export async function getJson<T>(path: string, params: Record<string, string | undefined> = {}): Promise<T> {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') query.set(key, value);
+  const response = await fetch(`${path}?${query}`, { headers: { accept: 'application/json' } });
+  const body = (await response.json().catch(() => ({}))) as { error?: string };
+  if (!response.ok) throw new Error(body.error ?? `${path} answered ${response.status}`);
+  return body as T;
+}

@@ -1,0 +1,64 @@
+/**
+ * Building the page from data without ever parsing data as HTML: every string becomes a text
+ * node, so a recorded `<script>` or `<img onerror>` shows as the characters it is.
+ */
+export type Child = Node | string | number | null | undefined | false;
+
+export interface Props {
+  class?: string;
+  title?: string;
+  /** Set through the CSSOM: the page's Content Security Policy refuses style attributes. */
+  style?: Record<string, string>;
+  /** Attributes set as given; event handler and style attributes are refused. */
+  attrs?: Record<string, string>;
+  on?: { [E in keyof HTMLElementEventMap]?: (event: HTMLElementEventMap[E]) => void };
+}
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  if (props.class) element.className = props.class;
+  if (props.title !== undefined) element.title = props.title;
+  for (const [name, value] of Object.entries(props.attrs ?? {})) {
+    if (/^(on|style$)/i.test(name)) throw new Error(`refusing attribute ${name}`);
+    element.setAttribute(name, value);
+  }
+  for (const [name, value] of Object.entries(props.style ?? {})) element.style.setProperty(name, value);
+  for (const [type, listener] of Object.entries(props.on ?? {})) element.addEventListener(type, listener as EventListener);
+  append(element, children);
+  return element;
+}
+
+export function append(parent: Node, children: Child[]): void {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.appendChild(typeof child === 'object' ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces everything inside `parent`. */
+export function replace(parent: Node, ...children: Child[]): void {
+  while (parent.firstChild) parent.removeChild(parent.firstChild);
+  append(parent, children);
+}
+
+/** A value as indented JSON in a <pre>, as text. */
+export function jsonBlock(value: unknown): HTMLPreElement {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  return h('pre', { class: 'json' }, text);
+}
+
+export function formatTokens(tokens: number | null | undefined): string {
+  return tokens === null || tokens === undefined ? '-' : tokens.toLocaleString('en-US');
+}
+
+export function formatTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}

@@ -1,0 +1,122 @@
+/**
+ * The trace table: one row per trace (its root call), searched, filtered, sorted and paged by
+ * the server. The controls stay put while the rows change, so typing a search keeps focus.
+ */
+import { formatCost, formatLatency } from '../../cli/format.js';
+import { getJson, type ProjectList, type TablePage, type TableRow } from './api.js';
+import type { Nav, Params } from './app.js';
+import { formatTime, formatTokens, h, replace } from './dom.js';
+
+export interface TableView {
+  element: HTMLElement;
+  update(params: Params): Promise<void>;
+}
+
+const PAGE_SIZE = 50;
+const STATUSES = ['success', 'error', 'cancelled', 'running'];
+const COLUMNS: { key: string; label: string; sort?: string; numeric?: boolean }[] = [
+  { key: 'started', label: 'Started', sort: 'startedAt' },
+  { key: 'name', label: 'Name', sort: 'name' },
+  { key: 'status', label: 'Status', sort: 'status' },
+  { key: 'latency', label: 'Latency', sort: 'latency', numeric: true },
+  { key: 'tokens', label: 'Tokens', sort: 'tokens', numeric: true },
+  { key: 'cost', label: 'Cost', sort: 'cost', numeric: true },
+  { key: 'calls', label: 'Calls', numeric: true },
+  { key: 'inputs', label: 'Inputs' },
+  { key: 'output', label: 'Output' },
+];
+
+export function createTableView(nav: Nav, projects: ProjectList): TableView {
+  let params: Params = {};
+  let latest = 0;
+  const set = (changes: Params, options?: { replace?: boolean }) => nav.go('/', { ...params, offset: '', ...changes }, options);
+
+  const projectSelect = h('select', { attrs: { 'aria-label': 'Project' }, on: { change: () => set({ project: projectSelect.value, q: '', status: '', op: '' }) } },
+    ...projects.projects.map((p) => h('option', { attrs: { value: p.name } }, `${p.name} (${p.traces} traces)`)));
+  if (!projects.projects.some((p) => p.name === projects.defaultProject)) {
+    projectSelect.prepend(h('option', { attrs: { value: projects.defaultProject } }, `${projects.defaultProject} (no traces)`));
+  }
+  let searchTimer: ReturnType<typeof setTimeout> | undefined;
+  const search = h('input', {
+    attrs: { type: 'search', placeholder: 'Search names, inputs, outputs, errors', 'aria-label': 'Search' },
+    on: { input: () => {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(() => set({ q: search.value }, { replace: true }), 250);
+    } },
+  });
+  const statusSelect = h('select', { attrs: { 'aria-label': 'Status' }, on: { change: () => set({ status: statusSelect.value }) } },
+    h('option', { attrs: { value: '' } }, 'any status'), ...STATUSES.map((s) => h('option', { attrs: { value: s } }, s)));
+  const opSelect = h('select', { attrs: { 'aria-label': 'Operation' }, on: { change: () => set({ op: opSelect.value }) } });
+  const refresh = h('button', { on: { click: () => void view.update(params) } }, 'Refresh');
+  const headRow = h('tr');
+  const body = h('tbody');
+  const status = h('p', { class: 'table-status', attrs: { role: 'status' } });
+  const pager = h('nav', { class: 'pager' });
+  const element = h('section', { class: 'table-view' },
+    h('div', { class: 'controls' }, projectSelect, search, statusSelect, opSelect, refresh),
+    h('table', { class: 'traces' }, h('thead', {}, headRow), body),
+    status, pager);
+
+  function renderHead(): void {
+    const sort = params.sort || 'startedAt';
+    const dir = params.dir || 'desc';
+    replace(headRow, ...COLUMNS.map((column) => {
+      if (!column.sort) return h('th', { class: column.numeric ? 'num' : '' }, column.label);
+      const active = column.sort === sort;
+      const next = active && dir === 'desc' ? 'asc' : 'desc';
+      return h('th', { class: column.numeric ? 'num' : '', attrs: { 'aria-sort': active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none' } },
+        h('button', { class: 'sort', on: { click: () => set({ sort: column.sort!, dir: next }) } }, column.label, active ? (dir === 'asc' ? ' ▲' : ' ▼') : ''));
+    }));
+  }
+
+  function rowOf(row: TableRow): HTMLTableRowElement {
+    const open = () => nav.go(`/trace/${encodeURIComponent(row.traceId)}`, { project: params.project ?? '' });
+    return h('tr', { class: `row status-${row.status}`, attrs: { tabindex: '0', 'data-trace-id': row.traceId }, on: { click: open, keydown: (e) => e.key === 'Enter' && open() } },
+      h('td', { class: 'time' }, formatTime(row.startedAt)),
+      h('td', {}, h('span', { class: `kind kind-${row.kind}` }, row.kind), ' ', row.name),
+      h('td', {}, h('span', { class: `badge status-${row.status}` }, row.status), row.exception ? h('div', { class: 'exception' }, `${row.exception.type}: ${row.exception.message}`) : null),
+      h('td', { class: 'num' }, formatLatency(row.latencyMs ?? undefined)),
+      h('td', { class: 'num' }, formatTokens(row.tokens)),
+      h('td', { class: 'num' }, formatCost(row.cost ?? undefined)),
+      h('td', { class: 'num' }, row.callCount),
+      h('td', { class: 'preview', title: row.inputs }, row.inputs),
+      h('td', { class: 'preview', title: row.output }, row.output));
+  }
+
+  function renderPager(page: TablePage, offset: number): void {
+    const last = Math.min(offset + page.rows.length, page.total);
+    replace(pager,
+      h('button', { attrs: offset > 0 ? {} : { disabled: '' }, on: { click: () => set({ offset: String(Math.max(0, offset - PAGE_SIZE)) }) } }, '← Newer'),
+      h('span', {}, page.total === 0 ? '' : `${offset + 1}–${last} of ${page.total.toLocaleString('en-US')}`),
+      h('button', { attrs: last < page.total ? {} : { disabled: '' }, on: { click: () => set({ offset: String(offset + PAGE_SIZE) }) } }, 'Older →'));
+  }
+
+  const view: TableView = {
+    element,
+    async update(next) {
+      params = next;
+      const ticket = ++latest;
+      projectSelect.value = params.project ?? '';
+      if (document.activeElement !== search) search.value = params.q ?? '';
+      statusSelect.value = params.status ?? '';
+      renderHead();
+      const offset = Number(params.offset) || 0;
+      let page: TablePage;
+      try {
+        page = await getJson<TablePage>('/api/traces', { project: params.project, q: params.q, status: params.status, op: params.op, sort: params.sort, dir: params.dir, offset: String(offset), limit: String(PAGE_SIZE) });
+      } catch (error) {
+        if (ticket === latest) replace(status, h('span', { class: 'error' }, (error as Error).message));
+        return;
+      }
+      // An older request that answers late must not overwrite a newer one's rows.
+      if (ticket !== latest) return;
+      replace(opSelect, h('option', { attrs: { value: '' } }, 'any operation'), ...page.opNames.map((op) => h('option', { attrs: { value: op } }, op)));
+      opSelect.value = params.op ?? '';
+      replace(body, ...page.rows.map(rowOf));
+      const filtered = Boolean(params.q || params.status || params.op);
+      replace(status, page.total > 0 ? '' : filtered ? 'No traces match.' : `No traces recorded in project "${page.project}" yet.`);
+      renderPager(page, offset);
+    },
+  };
+  return view;
+}
