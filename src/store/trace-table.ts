@@ -66,11 +66,16 @@ export function traceTableSql(q: TraceTableQuery, project: string): TableSql {
   const dir = q.direction === 'asc' ? 'ASC' : 'DESC';
   const key = SORT_SQL[q.sort];
   // Unknown values (a running call's latency, unpriced cost) go last whichever way one sorts.
-  const order = `ORDER BY (${key}) IS NULL, ${key} ${dir}, started_at_ms DESC, id DESC`;
-  const callCount = '(SELECT count(*) FROM calls AS member WHERE member.project = calls.project AND member.trace_id = calls.trace_id) AS trace_calls';
+  // A start time is never unknown: sorted on it alone, the index gives the order, unsorted.
+  // Ties under the other keys show the newest trace first.
+  const order = q.sort === 'startedAt'
+    ? `ORDER BY started_at_ms ${dir}, id ${dir}`
+    : `ORDER BY (${key}) IS NULL, ${key} ${dir}, started_at_ms DESC, id DESC`;
   const filtered = `FROM calls WHERE ${where.join(' AND ')}`;
+  // Calls per trace are counted for the page's rows only, not for every row the sort passes.
+  const callCount = '(SELECT count(*) FROM calls AS member WHERE member.project = page.project AND member.trace_id = page.trace_id) AS trace_calls';
   return {
-    rows: `SELECT *, ${callCount} ${filtered} ${order} LIMIT ? OFFSET ?`,
+    rows: `SELECT page.*, ${callCount} FROM (SELECT * ${filtered} ${order} LIMIT ? OFFSET ?) AS page ${order}`,
     count: `SELECT count(*) AS n ${filtered}`,
     rowParams: [...params, q.limit, q.offset],
     countParams: params,

@@ -78,7 +78,6 @@ export function answerApi(store: LocalStore, path: string, params: URLSearchPara
       body: {
         project,
         total,
-        opNames: readRootOpNames(store, project),
         rows: rows.map(({ call, callCount }) => ({
           traceId: call.traceId,
           id: call.id,
@@ -97,6 +96,10 @@ export function answerApi(store: LocalStore, path: string, params: URLSearchPara
         })),
       },
     };
+  }
+  if (path === '/api/operations') {
+    const project = projectOf(params, defaultProject);
+    return { status: 200, body: { project, opNames: readRootOpNames(store, project) } };
   }
   if (path === '/api/trace') {
     const project = projectOf(params, defaultProject);

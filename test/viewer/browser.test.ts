@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStore } from '../../src/store/local-store.js';
-import { HOSTILE_OUTPUT, seedCalls } from './seed.js';
+import { fillerTraces, HOSTILE_OUTPUT, seedCalls } from './seed.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -97,6 +97,12 @@ describe.skipIf(skip)('tracewire ui in a browser', () => {
     await waitForRows(1);
     expect(await rowIds()).toEqual(['trace-failed']);
     await page.selectOption('select[aria-label=Status]', '');
+    await waitForRows(6);
+
+    await page.selectOption('select[aria-label=Operation]', 'classify');
+    await waitForRows(3);
+    expect(page.url()).toContain('op=classify');
+    await page.selectOption('select[aria-label=Operation]', '');
     await waitForRows(6);
 
     await page.click('th button:has-text("Cost")');
@@ -198,6 +204,18 @@ describe.skipIf(skip)('tracewire ui in a browser', () => {
     expect(await page.locator('main .error').innerText()).toContain('no trace or call "no-such-trace"');
     // The 404 answer is the one expected console error; nothing else went wrong.
     expect(pageErrors.filter((error) => !error.includes('404'))).toEqual([]);
+  });
+
+  it('shows traces an app wrote meanwhile on Refresh', async () => {
+    await page.goto(url);
+    await waitForRows(6);
+    const store = LocalStore.open(dir);
+    store.write(fillerTraces(1, 'demo').map((call) => ({ ...call, id: 'late', traceId: 'trace-late', startedAt: new Date().toISOString(), opName: 'late_job', displayName: 'late_job' })));
+    store.close();
+    await page.click('button:has-text("Refresh")');
+    await waitForRows(7);
+    expect((await rowIds())[0]).toBe('trace-late');
+    expect(await page.locator('select[aria-label=Operation] option').allInnerTexts()).toContain('late_job');
   });
 
   it('stops cleanly on SIGTERM', async () => {

@@ -67,11 +67,11 @@ describe('tracewire ui server', () => {
     expect((await get('/app.css')).status).toBe(200);
   });
 
-  it('answers the table with previews, totals and the filter\'s op names', async () => {
+  it('answers the table with previews and totals, and the operations to filter by', async () => {
     const { status, body } = await json('/api/traces?sort=cost&dir=desc&limit=2');
     expect(status).toBe(200);
     expect(body.total).toBe(6);
-    expect(body.opNames).toContain('research_assistant');
+    expect((await json('/api/operations')).body.opNames).toEqual(['classify', 'nightly_batch', 'openai.chat.completions.create', 'research_assistant']);
     expect(body.rows).toHaveLength(2);
     const [agent] = body.rows;
     expect(agent).toMatchObject({ traceId: 'trace-agent', name: 'research_assistant', kind: 'agent', status: 'success', latencyMs: 400, tokens: 150, cost: 0.004, callCount: 5 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStore } from '../../src/store/local-store.js';
-import { findTrace, likePattern, readProjects, readRootOpNames, readTraceTable, type TraceTableQuery } from '../../src/store/trace-table.js';
+import { findTrace, likePattern, readProjects, readRootOpNames, readTraceTable, traceTableSql, type TraceTableQuery } from '../../src/store/trace-table.js';
 import { agentTrace, failedTrace, fillerTraces, HOSTILE_OUTPUT, runningTrace, seedCalls } from './seed.js';
 
 let dir: string;
@@ -39,6 +39,16 @@ describe('the trace table', () => {
     expect(ids({ sort: 'tokens', direction: 'asc' }).slice(-2).sort()).toEqual(['failed-llm', 'running-root']);
     expect(ids({ sort: 'latency', direction: 'desc' })).toEqual(['agent-root', 'failed-llm', 'demo-filler-0002', 'demo-filler-0001', 'demo-filler-0000', 'running-root']);
     expect(ids({ sort: 'latency', direction: 'asc' }).at(-1)).toBe('running-root');
+  });
+
+  it('reads the newest page in index order, without sorting every trace, and counts calls for the page only', () => {
+    const sql = traceTableSql(query(), 'demo');
+    const plan = store.select<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql.rows}`, sql.rowParams).map((row) => row.detail).join('\n');
+    expect(plan).toContain('SEARCH calls USING INDEX calls_by_started');
+    expect(plan).not.toContain('TEMP B-TREE');
+    // The per-trace count is a subquery of the outer select over the page, on the trace index.
+    expect(plan.indexOf('SCAN page')).toBeLessThan(plan.indexOf('CORRELATED SCALAR SUBQUERY'));
+    expect(plan).toContain('SEARCH member USING COVERING INDEX calls_by_trace');
   });
 
   it('sorts by name and status', () => {

@@ -21,8 +21,12 @@ export interface TableRow {
 export interface TablePage {
   project: string;
   total: number;
-  opNames: string[];
   rows: TableRow[];
+}
+
+export interface Operations {
+  project: string;
+  opNames: string[];
 }
 
 export interface ProjectList {

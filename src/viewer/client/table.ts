@@ -3,7 +3,7 @@
  * the server. The controls stay put while the rows change, so typing a search keeps focus.
  */
 import { formatCost, formatLatency } from '../../cli/format.js';
-import { getJson, type ProjectList, type TablePage, type TableRow } from './api.js';
+import { getJson, type Operations, type ProjectList, type TablePage, type TableRow } from './api.js';
 import type { Nav, Params } from './app.js';
 import { formatTime, formatTokens, h, replace } from './dom.js';
 
@@ -29,6 +29,8 @@ const COLUMNS: { key: string; label: string; sort?: string; numeric?: boolean }[
 export function createTableView(nav: Nav, projects: ProjectList): TableView {
   let params: Params = {};
   let latest = 0;
+  /** The project whose operations fill the filter: they are read once per project, not per page. */
+  let operationsOf: string | undefined;
   const set = (changes: Params, options?: { replace?: boolean }) => nav.go('/', { ...params, offset: '', ...changes }, options);
 
   const projectSelect = h('select', { attrs: { 'aria-label': 'Project' }, on: { change: () => set({ project: projectSelect.value, q: '', status: '', op: '' }) } },
@@ -47,7 +49,7 @@ export function createTableView(nav: Nav, projects: ProjectList): TableView {
   const statusSelect = h('select', { attrs: { 'aria-label': 'Status' }, on: { change: () => set({ status: statusSelect.value }) } },
     h('option', { attrs: { value: '' } }, 'any status'), ...STATUSES.map((s) => h('option', { attrs: { value: s } }, s)));
   const opSelect = h('select', { attrs: { 'aria-label': 'Operation' }, on: { change: () => set({ op: opSelect.value }) } });
-  const refresh = h('button', { on: { click: () => void view.update(params) } }, 'Refresh');
+  const refresh = h('button', { on: { click: () => ((operationsOf = undefined), void view.update(params)) } }, 'Refresh');
   const headRow = h('tr');
   const body = h('tbody');
   const status = h('p', { class: 'table-status', attrs: { role: 'status' } });
@@ -91,6 +93,14 @@ export function createTableView(nav: Nav, projects: ProjectList): TableView {
       h('button', { attrs: last < page.total ? {} : { disabled: '' }, on: { click: () => set({ offset: String(offset + PAGE_SIZE) }) } }, 'Older →'));
   }
 
+  async function loadOperations(project: string): Promise<void> {
+    operationsOf = project;
+    const { opNames } = await getJson<Operations>('/api/operations', { project }).catch(() => ({ opNames: [] as string[] }));
+    // A filter from the address keeps its option even if no root has that name.
+    const names = params.op && !opNames.includes(params.op) ? [...opNames, params.op] : opNames;
+    replace(opSelect, h('option', { attrs: { value: '' } }, 'any operation'), ...names.map((op) => h('option', { attrs: { value: op } }, op)));
+  }
+
   const view: TableView = {
     element,
     async update(next) {
@@ -110,7 +120,7 @@ export function createTableView(nav: Nav, projects: ProjectList): TableView {
       }
       // An older request that answers late must not overwrite a newer one's rows.
       if (ticket !== latest) return;
-      replace(opSelect, h('option', { attrs: { value: '' } }, 'any operation'), ...page.opNames.map((op) => h('option', { attrs: { value: op } }, op)));
+      if (operationsOf !== page.project) await loadOperations(page.project);
       opSelect.value = params.op ?? '';
       replace(body, ...page.rows.map(rowOf));
       const filtered = Boolean(params.q || params.status || params.op);
