@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStore } from '../../src/store/local-store.js';
-import { fillerTraces, HOSTILE_OUTPUT, seedCalls } from './seed.js';
+import { deepTrace, fillerTraces, HOSTILE_OUTPUT, seedCalls } from './seed.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -172,12 +172,14 @@ describe.skipIf(skip)('tracewire ui in a browser', () => {
     // Opened by a call's id, the trace shows that call's details first.
     await page.waitForSelector('.call-details[data-call-id="agent-llm"]');
     await page.click('button[role=tab]:has-text("Architecture")');
-    const root = page.locator('.architecture > li.component');
-    expect(await root.locator('> .component-head').innerText()).toContain('research_assistant');
-    const children = root.locator('> ul > li.component');
-    expect(await children.locator('> .component-head strong').allInnerTexts()).toEqual(['search', 'openai.chat.completions.create', 'verify']);
-    const search = children.first();
-    expect(await search.locator('> .component-head').innerText()).toContain('called 2×');
+    const components = page.locator('.architecture > li.component');
+    const outline = await components.evaluateAll((items) => items.map((item) => `${item.getAttribute('data-depth')} ${item.querySelector('.component-head strong')!.textContent}`));
+    expect(outline).toEqual(['0 research_assistant', '1 search', '1 openai.chat.completions.create', '1 verify']);
+    const indents = await components.evaluateAll((items) => items.map((item) => item.getBoundingClientRect().left));
+    expect(indents[1]).toBeGreaterThan(indents[0]!);
+    expect(indents[2]).toBe(indents[1]);
+    const search = components.nth(1);
+    expect(await search.locator('.component-head').innerText()).toContain('called 2×');
     expect(await search.locator('table.params thead th').allInnerTexts()).toEqual(['#', 'query', 'limit', 'Latency', 'Status']);
     expect(await search.locator('table.params tbody tr').evaluateAll((rows) => rows.map((row) => Array.from(row.children).slice(1, 3).map((cell) => cell.textContent)))).toEqual([
       ['refund policy', '3'],
@@ -185,7 +187,7 @@ describe.skipIf(skip)('tracewire ui in a browser', () => {
     ]);
     await search.locator('tbody tr').nth(1).click();
     await page.waitForSelector('.call-details[data-call-id="agent-search-2"]');
-    expect(await children.nth(2).locator('> .component-head').innerText()).toContain('1 failed');
+    expect(await components.nth(3).locator('.component-head').innerText()).toContain('1 failed');
     expect(pageErrors).toEqual([]);
   });
 
@@ -204,6 +206,22 @@ describe.skipIf(skip)('tracewire ui in a browser', () => {
     expect(await page.locator('main .error').innerText()).toContain('no trace or call "no-such-trace"');
     // The 404 answer is the one expected console error; nothing else went wrong.
     expect(pageErrors.filter((error) => !error.includes('404'))).toEqual([]);
+  });
+
+  it('draws a trace thousands of calls deep', async () => {
+    const store = LocalStore.open(dir);
+    store.write(deepTrace(3000));
+    store.close();
+    await page.goto(`${url}#/trace/trace-deep?project=deep`);
+    await page.waitForSelector('.bar[data-call-id="deep-2999"]');
+    expect(await page.locator('.timeline .bar').count()).toBe(3000);
+    // Indented as deep as the label column allows, then numbered.
+    const labels = await page.locator('.timeline .label').evaluateAll((items) => items.map((item) => ({ text: item.textContent, indent: parseFloat(getComputedStyle(item).paddingLeft) })));
+    expect(labels[2]!.indent).toBeGreaterThan(labels[1]!.indent);
+    expect(labels[2999]).toEqual({ text: '2998↳ step_2998', indent: labels[100]!.indent });
+    await page.click('button[role=tab]:has-text("Architecture")');
+    await page.waitForSelector('li.component[data-depth="2999"] tr[data-call-id="deep-2999"]');
+    expect(pageErrors).toEqual([]);
   });
 
   it('shows traces an app wrote meanwhile on Refresh', async () => {

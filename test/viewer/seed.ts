@@ -81,3 +81,11 @@ export function fillerTraces(count: number, project = 'demo'): Call[] {
 export function seedCalls(): Call[] {
   return [...agentTrace(), ...failedTrace(), ...runningTrace(), ...fillerTraces(3)];
 }
+
+/** One trace of `depth` calls, each the child of the one before, in project "deep". */
+export function deepTrace(depth: number): Call[] {
+  return Array.from({ length: depth }, (_, i) => call({
+    id: `deep-${i}`, traceId: 'trace-deep', project: 'deep', parentId: i === 0 ? null : `deep-${i - 1}`, opName: `step_${i}`,
+    startedAt: iso(i), endedAt: iso(2 * depth - i), summary: { latencyMs: 2 * depth - 2 * i },
+  }));
+}

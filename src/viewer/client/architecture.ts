@@ -1,7 +1,8 @@
 /**
  * The architecture of a trace: its components (an op, or an SDK method, at its place in the
  * call tree, however many times it ran there) nested as they call each other, each with the
- * parameters of every call it received.
+ * parameters of every call it received. Listed flat in tree order and indented by depth, so
+ * neither building the page nor laying it out recurses as deep as the trace does.
  */
 import { formatLatency } from '../../cli/format.js';
 import type { Call } from '../../types.js';
@@ -9,18 +10,24 @@ import { h } from './dom.js';
 
 interface Component {
   opName: string;
+  depth: number;
   kinds: Set<string>;
   calls: Call[];
   children: Map<string, Component>;
 }
 
 const CELL_CHARS = 160;
+/** Deeper components are indented no further, so that every one keeps room for its table. */
+const MAX_INDENT = 24;
 
-function newComponent(opName: string): Component {
-  return { opName, kinds: new Set(), calls: [], children: new Map() };
+function newComponent(opName: string, depth: number): Component {
+  return { opName, depth, kinds: new Set(), calls: [], children: new Map() };
 }
 
-/** Calls grouped by their op name under their parent's component; `calls` must list parents first. */
+/**
+ * Calls grouped by their op name under their parent's component, in tree order (each
+ * component before those it calls). `calls` must list parents first, as the server does.
+ */
 export function componentsOf(calls: readonly Call[]): Component[] {
   const top = new Map<string, Component>();
   const componentOfCall = new Map<string, Component>();
@@ -28,12 +35,20 @@ export function componentsOf(calls: readonly Call[]): Component[] {
     const parent = call.parentId === null ? undefined : componentOfCall.get(call.parentId);
     const siblings = parent ? parent.children : top;
     let component = siblings.get(call.opName);
-    if (!component) siblings.set(call.opName, (component = newComponent(call.opName)));
+    if (!component) siblings.set(call.opName, (component = newComponent(call.opName, parent ? parent.depth + 1 : 0)));
     component.kinds.add(call.kind);
     component.calls.push(call);
     componentOfCall.set(call.id, component);
   }
-  return [...top.values()];
+  const ordered: Component[] = [];
+  const pending = [...top.values()].reverse();
+  while (pending.length > 0) {
+    const component = pending.pop()!;
+    ordered.push(component);
+    const children = [...component.children.values()];
+    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]!);
+  }
+  return ordered;
 }
 
 function cell(value: unknown): string {
@@ -65,13 +80,12 @@ function parameterTable(component: Component, selected: Call, select: (call: Cal
 function componentNode(component: Component, selected: Call, select: (call: Call) => void): HTMLElement {
   const errors = component.calls.filter((call) => call.status === 'error').length;
   const kinds = [...component.kinds];
-  return h('li', { class: 'component' },
+  return h('li', { class: 'component', attrs: { 'data-depth': String(component.depth) }, style: { 'margin-left': `${Math.min(component.depth, MAX_INDENT) * 18}px` } },
     h('div', { class: 'component-head' },
       h('span', { class: `kind kind-${kinds[0]}` }, kinds.join(', ')), ' ',
       h('strong', {}, component.opName),
-      h('span', { class: 'muted' }, ` · called ${component.calls.length}×`, errors ? ` · ${errors} failed` : '')),
-    parameterTable(component, selected, select),
-    component.children.size > 0 ? h('ul', { class: 'components' }, ...[...component.children.values()].map((child) => componentNode(child, selected, select))) : null);
+      h('span', { class: 'muted' }, ` · called ${component.calls.length}×`, errors ? ` · ${errors} failed` : '', component.depth > MAX_INDENT ? ` · depth ${component.depth}` : '')),
+    parameterTable(component, selected, select));
 }
 
 export function architectureView(calls: readonly Call[], selected: Call, select: (call: Call) => void): HTMLElement {

@@ -6,6 +6,9 @@ import { formatLatency } from '../../cli/format.js';
 import type { Call } from '../../types.js';
 import { h } from './dom.js';
 
+/** Deeper calls are indented no further, so that their names stay in the label column. */
+const MAX_INDENT = 12;
+
 interface Span {
   call: Call;
   depth: number;
@@ -13,20 +16,16 @@ interface Span {
   end: number;
 }
 
-/** Depth of each call below the trace's root, from the parent links (a missing parent counts as a root). */
+/**
+ * Depth of each call below the trace's root. The server lists a trace parents first, so one
+ * pass suffices, however deep the nesting; a call whose parent is missing counts as a root.
+ */
 export function depths(calls: readonly Call[]): Map<string, number> {
-  const byId = new Map(calls.map((call) => [call.id, call]));
   const depth = new Map<string, number>();
-  const of = (call: Call): number => {
-    const known = depth.get(call.id);
-    if (known !== undefined) return known;
-    depth.set(call.id, 0); // a guard against parent cycles in damaged data
-    const parent = call.parentId === null ? undefined : byId.get(call.parentId);
-    const value = parent ? of(parent) + 1 : 0;
-    depth.set(call.id, value);
-    return value;
-  };
-  for (const call of calls) of(call);
+  for (const call of calls) {
+    const parentDepth = call.parentId === null ? undefined : depth.get(call.parentId);
+    depth.set(call.id, parentDepth === undefined ? 0 : parentDepth + 1);
+  }
   return depth;
 }
 
@@ -43,8 +42,13 @@ function spansOf(calls: readonly Call[]): Span[] {
 
 export function timelineView(calls: readonly Call[], selected: Call, select: (call: Call) => void): HTMLElement {
   const spans = spansOf(calls);
-  const t0 = Math.min(...spans.map((s) => s.start));
-  const t1 = Math.max(...spans.map((s) => s.end));
+  // A loop, not Math.min(...spans): a trace of a hundred thousand calls is too many arguments.
+  let t0 = Infinity;
+  let t1 = -Infinity;
+  for (const span of spans) {
+    t0 = Math.min(t0, span.start);
+    t1 = Math.max(t1, span.end);
+  }
   const width = Math.max(t1 - t0, 1);
   const percent = (ms: number) => `${((ms / width) * 100).toFixed(3)}%`;
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) =>
@@ -55,7 +59,8 @@ export function timelineView(calls: readonly Call[], selected: Call, select: (ca
       const classes = ['bar', `kind-${call.kind}`, `status-${call.status}`, call.id === selected.id ? 'selected' : ''].join(' ');
       const title = `${call.displayName} · ${call.kind} · ${call.status} · ${formatLatency(end - start)}`;
       return h('div', { class: 'timeline-row', attrs: { role: 'listitem' } },
-        h('div', { class: 'label', style: { 'padding-left': `${0.4 + depth * 1.1}em` }, title: call.opName }, call.displayName),
+        h('div', { class: 'label', style: { 'padding-left': `${0.4 + Math.min(depth, MAX_INDENT) * 1.1}em` }, title: call.opName },
+          depth > MAX_INDENT ? `${depth}↳ ` : '', call.displayName),
         h('div', { class: 'track' },
           h('button', {
             class: classes,
