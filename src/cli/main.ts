@@ -11,8 +11,8 @@ import { join, resolve } from 'node:path';
 import { LocalStore, STORE_FILE_NAME } from '../store/local-store.js';
 import { findTrace } from '../store/trace-table.js';
 import type { Call } from '../types.js';
-import { EXPORT_FORMATS, exportCalls, projectPages, type ExportFormat, type Write } from './export.js';
 import { DEFAULT_VIEWER_PORT, startViewer } from '../viewer/server.js';
+import { EXPORT_FORMATS, exportCalls, projectPages, type ExportFormat, type Write } from './export.js';
 import { formatCallsTable, formatTrace } from './format.js';
 
 const USAGE = `usage:

@@ -5,7 +5,7 @@
 import { totalTokensOf } from '../cli/format.js';
 import type { LocalStore } from '../store/local-store.js';
 import { findTrace, MAX_TABLE_LIMIT, readProjects, readRootOpNames, readTraceTable, TABLE_SORTS, type TableSort, type TraceTableQuery } from '../store/trace-table.js';
-import { CALL_STATUSES, type Call, type CallStatus } from '../types.js';
+import { CALL_STATUSES, type CallStatus } from '../types.js';
 
 export class BadRequest extends Error {}
 
