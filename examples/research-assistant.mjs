@@ -190,4 +190,5 @@ const dir = env.TRACEWIRE_DIR ? ` --dir ${/\s/.test(storeDir) ? JSON.stringify(s
 console.log(`
 Stored in ${storeDir}. Look at it again with:
   npx tracewire trace latest --project demo${dir}     (or: trace ${traceId ?? '<id>'})
-  npx tracewire calls --project demo${dir}            (recent root calls; add --json for JSON)`);
+  npx tracewire calls --project demo${dir}            (recent root calls; add --json for JSON)
+  npx tracewire ui --project demo${dir}               (the web viewer: table, timeline, architecture)`);

@@ -100,6 +100,7 @@ describe('research assistant demo (offline)', () => {
     expect(demo.out).toContain(`npx tracewire trace latest --project demo --dir ${dir}`);
     expect(demo.out).toContain(`trace ${root?.traceId}`);
     expect(demo.out).toContain(`npx tracewire calls --project demo --dir ${dir}`);
+    expect(demo.out).toContain(`npx tracewire ui --project demo --dir ${dir}`);
   });
 
   it('stores one trace: the ops with their kinds, the SDK calls under them', () => {
