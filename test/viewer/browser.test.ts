@@ -159,6 +159,8 @@ describe.skipIf(skip)('tracewire ui in a browser', () => {
     await page.click('.bar[data-call-id="agent-search-2"]');
     const details = page.locator('.call-details');
     await page.waitForSelector('.call-details[data-call-id="agent-search-2"]');
+    // The highlight moves with the click, to that bar alone.
+    expect(await page.locator('.timeline .selected').evaluateAll((els) => els.map((el) => el.getAttribute('data-call-id')))).toEqual(['agent-search-2']);
     const inputs = details.locator('[data-section=inputs] pre');
     expect(JSON.parse(await inputs.innerText())).toEqual({ query: 'refund timing', limit: 5 });
     await page.click('.bar[data-call-id="agent-flaky"]');
@@ -187,6 +189,7 @@ describe.skipIf(skip)('tracewire ui in a browser', () => {
     ]);
     await search.locator('tbody tr').nth(1).click();
     await page.waitForSelector('.call-details[data-call-id="agent-search-2"]');
+    expect(await page.locator('.architecture .selected').evaluateAll((els) => els.map((el) => el.getAttribute('data-call-id')))).toEqual(['agent-search-2']);
     expect(await components.nth(3).locator('.component-head').innerText()).toContain('1 failed');
     expect(pageErrors).toEqual([]);
   });

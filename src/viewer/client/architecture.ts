@@ -6,7 +6,7 @@
  */
 import { formatLatency } from '../../cli/format.js';
 import type { Call } from '../../types.js';
-import { h } from './dom.js';
+import { h, statusBadge } from './dom.js';
 
 interface Component {
   opName: string;
@@ -74,7 +74,7 @@ function parameterTable(component: Component, selected: Call, select: (call: Cal
         return h('td', { class: 'preview', title: text }, text);
       }),
       h('td', { class: 'num' }, formatLatency(call.summary.latencyMs)),
-      h('td', {}, h('span', { class: `badge status-${call.status}` }, call.status))))));
+      h('td', {}, statusBadge(call.status))))));
 }
 
 function componentNode(component: Component, selected: Call, select: (call: Call) => void): HTMLElement {

@@ -52,6 +52,17 @@ export function jsonBlock(value: unknown): HTMLPreElement {
   return h('pre', { class: 'json' }, text);
 }
 
+/** Labelled values as a <dl>; an undefined pair is left out. */
+export function facts(pairs: ([string, Node | string] | undefined)[]): HTMLDListElement {
+  const list = h('dl', { class: 'facts' });
+  for (const pair of pairs) if (pair) append(list, [h('dt', {}, pair[0]), h('dd', {}, pair[1])]);
+  return list;
+}
+
+export function statusBadge(status: string): HTMLSpanElement {
+  return h('span', { class: `badge status-${status}` }, status);
+}
+
 export function formatTokens(tokens: number | null | undefined): string {
   return tokens === null || tokens === undefined ? '-' : tokens.toLocaleString('en-US');
 }

@@ -5,7 +5,7 @@
 import { formatCost, formatLatency } from '../../cli/format.js';
 import { getJson, type Operations, type ProjectList, type TablePage, type TableRow } from './api.js';
 import type { Nav, Params } from './app.js';
-import { formatTime, formatTokens, h, replace } from './dom.js';
+import { formatTime, formatTokens, h, replace, statusBadge } from './dom.js';
 
 export interface TableView {
   element: HTMLElement;
@@ -76,7 +76,7 @@ export function createTableView(nav: Nav, projects: ProjectList): TableView {
     return h('tr', { class: `row status-${row.status}`, attrs: { tabindex: '0', 'data-trace-id': row.traceId }, on: { click: open, keydown: (e) => e.key === 'Enter' && open() } },
       h('td', { class: 'time' }, formatTime(row.startedAt)),
       h('td', {}, h('span', { class: `kind kind-${row.kind}` }, row.kind), ' ', row.name),
-      h('td', {}, h('span', { class: `badge status-${row.status}` }, row.status), row.exception ? h('div', { class: 'exception' }, `${row.exception.type}: ${row.exception.message}`) : null),
+      h('td', {}, statusBadge(row.status), row.exception ? h('div', { class: 'exception' }, `${row.exception.type}: ${row.exception.message}`) : null),
       h('td', { class: 'num' }, formatLatency(row.latencyMs ?? undefined)),
       h('td', { class: 'num' }, formatTokens(row.tokens)),
       h('td', { class: 'num' }, formatCost(row.cost ?? undefined)),

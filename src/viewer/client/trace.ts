@@ -8,7 +8,7 @@ import { getJson, type TraceAnswer } from './api.js';
 import type { Nav } from './app.js';
 import { architectureView } from './architecture.js';
 import { detailsOf } from './details.js';
-import { formatTime, formatTokens, h, replace } from './dom.js';
+import { facts, formatTime, formatTokens, h, replace, statusBadge } from './dom.js';
 import { timelineView } from './timeline.js';
 
 type Tab = 'timeline' | 'architecture';
@@ -30,9 +30,12 @@ export async function showTrace(main: HTMLElement, id: string, project: string, 
   const details = h('aside', { class: 'details', attrs: { 'aria-label': 'Call details' } });
   const body = h('div', { class: 'trace-body' });
   const tabs = h('div', { class: 'tabs', attrs: { role: 'tablist' } });
+  /** A click moves the highlight and replaces the details; a trace of thousands of calls is not drawn again. */
   const select = (call: Call) => {
     selected = call;
-    render();
+    body.querySelectorAll('.selected').forEach((element) => element.classList.remove('selected'));
+    body.querySelectorAll(`[data-call-id="${CSS.escape(call.id)}"]`).forEach((element) => element.classList.add('selected'));
+    replace(details, detailsOf(selected));
   };
 
   function render(): void {
@@ -47,21 +50,18 @@ export async function showTrace(main: HTMLElement, id: string, project: string, 
     backLink(nav, project),
     h('section', { class: 'trace-head' },
       h('h1', {}, root.displayName),
-      h('dl', { class: 'facts' },
-        ...fact('Trace', trace.traceId),
-        ...fact('Started', formatTime(root.startedAt)),
-        ...fact('Status', h('span', { class: `badge status-${root.status}` }, root.status)),
-        ...fact('Latency', formatLatency(root.summary.latencyMs)),
-        ...fact('Tokens', formatTokens(totalTokensOf(root.summary))),
-        ...fact('Cost', formatCost(root.summary.totalCost)),
-        ...fact('Calls', String(calls.length)))),
+      facts([
+        ['Trace', trace.traceId],
+        ['Started', formatTime(root.startedAt)],
+        ['Status', statusBadge(root.status)],
+        ['Latency', formatLatency(root.summary.latencyMs)],
+        ['Tokens', formatTokens(totalTokensOf(root.summary))],
+        ['Cost', formatCost(root.summary.totalCost)],
+        ['Calls', String(calls.length)],
+      ])),
     tabs,
     h('div', { class: 'trace-layout' }, body, details));
   render();
-}
-
-function fact(label: string, value: Node | string): HTMLElement[] {
-  return [h('dt', {}, label), h('dd', {}, value)];
 }
 
 function backLink(nav: Nav, project: string): HTMLElement {
