@@ -3,6 +3,8 @@
  * prints the functions with the most self time, and the inclusive time of tracewire's own
  * functions, as a share of all samples and in µs per iteration (one call or one stream).
  *   node bench/profile.mjs <plain|stream|op|local> [--bare] [--own] [top]   (after `npx tsup`)
+ * PROF_INTERVAL=<µs> sets the sampling interval (default 1000): a stream takes milliseconds, so
+ * its once-per-stream functions need a finer one (100) to be told apart.
  * --bare runs the same workload untraced, for comparison; --own also lists tracewire's own
  * functions by self time. Not part of `npm run bench`.
  */
@@ -22,7 +24,7 @@ else profile(process.argv[2] ?? 'plain', process.argv.includes('--bare'), Number
 function profile(workload, bare, top) {
   const dir = tempDir('prof');
   const script = fileURLToPath(import.meta.url);
-  const args = ['--cpu-prof', '--cpu-prof-dir', dir, script, '--child', workload, bare ? 'bare' : 'traced', dir];
+  const args = ['--cpu-prof', '--cpu-prof-interval', process.env.PROF_INTERVAL ?? '1000', '--cpu-prof-dir', dir, script, '--child', workload, bare ? 'bare' : 'traced', dir];
   const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
   if (run.status !== 0) process.exit(run.status ?? 1);
   const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));

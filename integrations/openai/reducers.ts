@@ -31,30 +31,88 @@ function hasContent(value: unknown): boolean {
 }
 
 /**
- * Top-level fields: the first value is kept until a non-empty one replaces it, so ids and
- * models survive Azure's placeholder chunk, the final `usage` wins over the `usage: null` of
- * earlier chunks, and provider extras that grow along the stream (citations) end complete.
+ * The merge rule of fields that repeat along a stream: the first value is kept until a
+ * non-empty one replaces it, so ids and models survive Azure's placeholder chunk, the final
+ * `usage` wins over the `usage: null` of earlier chunks, and provider extras that grow along
+ * the stream (citations) end complete. `undefined` is "not seen yet" (JSON has no undefined).
  */
-function mergeTop(top: Json, chunk: Json): void {
-  for (const key in chunk) {
-    if (key === 'choices' || key === 'object' || key === 'obfuscation') continue;
-    const value = chunk[key];
-    // Most chunks repeat the id, model and fingerprint: an equal value needs no write.
-    if (top[key] === value) continue;
-    if (!(key in top) || !isEmpty(value)) top[key] = value;
-  }
+function kept(previous: unknown, value: unknown): unknown {
+  return previous === undefined || !isEmpty(value) ? value : previous;
 }
 
 /** A streamed string field joins; a null that never becomes a string stays null. */
-function joinField(target: Json, key: string, value: unknown): void {
-  if (typeof value === 'string') {
-    const previous = target[key];
-    target[key] = typeof previous === 'string' ? previous + value : value;
-  } else if (value !== null && value !== undefined) {
-    target[key] = value;
-  } else if (!(key in target)) {
-    target[key] = null;
+function joined(previous: unknown, value: unknown): unknown {
+  if (typeof value === 'string') return typeof previous === 'string' ? previous + value : value;
+  if (value !== null && value !== undefined) return value;
+  return previous === undefined ? null : previous;
+}
+
+/**
+ * Chunks are merged field by field, with the known fields held in fields of their own: each
+ * key of a chunk is matched by a switch and read inside the for-in over that chunk, so no
+ * property is looked up by a name known only at run time. Such lookups take V8's megamorphic
+ * path, whose cache the SDK's own code keeps full in a real process: they cost more than all
+ * the rest of a chunk's merge. Unknown keys (provider extras) still go to a plain object.
+ */
+class TopFields {
+  id: unknown = undefined;
+  created: unknown = undefined;
+  model: unknown = undefined;
+  serviceTier: unknown = undefined;
+  systemFingerprint: unknown = undefined;
+  usage: unknown = undefined;
+  extras: Json | undefined = undefined;
+
+  add(chunk: Json): void {
+    for (const key in chunk) {
+      const value = chunk[key];
+      switch (key) {
+        case 'choices':
+        case 'object':
+        case 'obfuscation':
+          break;
+        case 'id':
+          this.id = kept(this.id, value);
+          break;
+        case 'created':
+          this.created = kept(this.created, value);
+          break;
+        case 'model':
+          this.model = kept(this.model, value);
+          break;
+        case 'service_tier':
+          this.serviceTier = kept(this.serviceTier, value);
+          break;
+        case 'system_fingerprint':
+          this.systemFingerprint = kept(this.systemFingerprint, value);
+          break;
+        case 'usage':
+          this.usage = kept(this.usage, value);
+          break;
+        default:
+          mergeExtra((this.extras ??= {}), key, value);
+      }
+    }
   }
+
+  /** The response's top level in the order the non-streaming endpoint writes it; `choices` goes where it does there. */
+  toJson(object: string, choices: Json[]): Json {
+    const out: Json = {};
+    if (this.id !== undefined) out.id = this.id;
+    out.object = object;
+    if (this.created !== undefined) out.created = this.created;
+    if (this.model !== undefined) out.model = this.model;
+    out.choices = choices;
+    if (this.usage !== undefined) out.usage = this.usage;
+    if (this.serviceTier !== undefined) out.service_tier = this.serviceTier;
+    if (this.systemFingerprint !== undefined) out.system_fingerprint = this.systemFingerprint;
+    return this.extras === undefined ? out : { ...out, ...this.extras };
+  }
+}
+
+/** A field no declaration knows, under the rule of `kept`. */
+function mergeExtra(target: Json, key: string, value: unknown): void {
+  if (!(key in target) || !isEmpty(value)) target[key] = value;
 }
 
 function choiceIndex(choice: Json): number {
@@ -88,32 +146,30 @@ function mergeLogprobs(current: Json | undefined, next: unknown): Json | undefin
   return merged;
 }
 
-/** Other per-choice fields (Azure `content_filter_results`): last non-empty value. */
-function mergeChoiceExtras(extras: Json, choice: Json, isKnown: (key: string) => boolean): void {
-  for (const key in choice) {
-    if (isKnown(key)) continue;
-    const value = choice[key];
-    if (!(key in extras) || !isEmpty(value)) extras[key] = value;
-  }
+interface Folded<A> {
+  top: TopFields;
+  choices: A[];
 }
 
 /** Top-level fields, then each choice folded into the accumulator at its `index`. */
-function foldChunk<A>(
-  state: { top: Json; choices: A[] },
-  chunk: unknown,
-  create: (index: number) => A,
-  merge: (acc: A, choice: Json) => void,
-): void {
+function foldChunk<A>(state: Folded<A>, chunk: unknown, create: (index: number) => A, merge: (acc: A, choice: Json) => void): void {
   const c = asObject(chunk);
   if (c === undefined) return;
-  mergeTop(state.top, c);
-  if (!Array.isArray(c.choices)) return;
-  for (const raw of c.choices) {
-    const choice = asObject(raw);
+  state.top.add(c);
+  const choices = c.choices;
+  if (!Array.isArray(choices)) return;
+  for (let i = 0; i < choices.length; i++) {
+    const choice = asObject(choices[i]);
     if (choice === undefined) continue;
     const index = choiceIndex(choice);
     merge((state.choices[index] ??= create(index)), choice);
   }
+}
+
+function finishedChoices<A>(choices: A[], finish: (acc: A) => Json): Json[] {
+  const out: Json[] = [];
+  for (const acc of choices) if (acc !== undefined) out.push(finish(acc));
+  return out;
 }
 
 // ---------------------------------------------------------------- chat.completions
@@ -125,29 +181,25 @@ interface ToolCallAcc {
   custom?: { name: string; input: string };
 }
 
-interface ChatChoiceAcc {
-  index: number;
-  message: Json;
-  toolCalls: ToolCallAcc[];
-  functionCall?: { name: string; arguments: string };
-  finishReason: unknown;
-  logprobs?: Json;
-  extras: Json;
+class ChatChoiceAcc {
+  role: unknown = undefined;
+  content: unknown = undefined;
+  refusal: unknown = undefined;
+  /** Other delta fields (DeepSeek's `reasoning_content`...), joined like content. */
+  more: Json | undefined = undefined;
+  toolCalls: ToolCallAcc[] = [];
+  functionCall: { name: string; arguments: string } | undefined = undefined;
+  finishReason: unknown = null;
+  logprobs: Json | undefined = undefined;
+  /** Other per-choice fields (Azure `content_filter_results`), under the rule of `kept`. */
+  extras: Json | undefined = undefined;
+
+  constructor(readonly index: number) {}
 }
 
-interface ChatState {
-  top: Json;
-  choices: ChatChoiceAcc[];
-}
+type ChatState = Folded<ChatChoiceAcc>;
 
-/** The fields a chat choice is rebuilt from; per chunk, so compared, not looked up in a Set. */
-function isChatChoiceKey(key: string): boolean {
-  return key === 'delta' || key === 'index' || key === 'finish_reason' || key === 'logprobs';
-}
-
-function newChatChoice(index: number): ChatChoiceAcc {
-  return { index, message: {}, toolCalls: [], finishReason: null, extras: {} };
-}
+const newChatChoice = (index: number) => new ChatChoiceAcc(index);
 
 function mergeToolCalls(acc: ChatChoiceAcc, deltas: unknown[]): void {
   for (const raw of deltas) {
@@ -184,25 +236,51 @@ function mergeFunctionCall(acc: ChatChoiceAcc, raw: unknown): void {
 function mergeChatDelta(acc: ChatChoiceAcc, delta: Json): void {
   for (const key in delta) {
     const value = delta[key];
-    if (key === 'role') {
-      if (typeof value === 'string') acc.message.role = value;
-    } else if (key === 'tool_calls') {
-      if (Array.isArray(value)) mergeToolCalls(acc, value);
-    } else if (key === 'function_call') {
-      mergeFunctionCall(acc, value);
-    } else {
-      // content, refusal, and provider extras such as DeepSeek's `reasoning_content`.
-      joinField(acc.message, key, value);
+    switch (key) {
+      case 'content':
+        acc.content = joined(acc.content, value);
+        break;
+      case 'role':
+        if (typeof value === 'string') acc.role = value;
+        break;
+      case 'refusal':
+        acc.refusal = joined(acc.refusal, value);
+        break;
+      case 'tool_calls':
+        if (Array.isArray(value)) mergeToolCalls(acc, value);
+        break;
+      case 'function_call':
+        mergeFunctionCall(acc, value);
+        break;
+      default: {
+        const more = (acc.more ??= {});
+        more[key] = joined(more[key], value);
+      }
     }
   }
 }
 
 function mergeChatChoice(acc: ChatChoiceAcc, choice: Json): void {
-  const delta = asObject(choice.delta);
-  if (delta !== undefined) mergeChatDelta(acc, delta);
-  if (choice.finish_reason !== null && choice.finish_reason !== undefined) acc.finishReason = choice.finish_reason;
-  acc.logprobs = mergeLogprobs(acc.logprobs, choice.logprobs);
-  mergeChoiceExtras(acc.extras, choice, isChatChoiceKey);
+  for (const key in choice) {
+    const value = choice[key];
+    switch (key) {
+      case 'delta': {
+        const delta = asObject(value);
+        if (delta !== undefined) mergeChatDelta(acc, delta);
+        break;
+      }
+      case 'index':
+        break;
+      case 'finish_reason':
+        if (value !== null && value !== undefined) acc.finishReason = value;
+        break;
+      case 'logprobs':
+        acc.logprobs = mergeLogprobs(acc.logprobs, value);
+        break;
+      default:
+        mergeExtra((acc.extras ??= {}), key, value);
+    }
+  }
 }
 
 function addChatChunk(state: ChatState, chunk: unknown): void {
@@ -217,17 +295,18 @@ function finishToolCall(call: ToolCallAcc): Json {
 }
 
 function finishChatChoice(acc: ChatChoiceAcc): Json {
-  const { role, content, ...rest } = acc.message;
-  const message: Json = { role: role ?? 'assistant', content: content ?? null, ...rest };
+  const message: Json = { role: acc.role ?? 'assistant', content: acc.content ?? null };
+  if (acc.refusal !== undefined) message.refusal = acc.refusal;
+  if (acc.more !== undefined) Object.assign(message, acc.more);
   const toolCalls = acc.toolCalls.filter((call) => call !== undefined).map(finishToolCall);
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   if (acc.functionCall) message.function_call = { ...acc.functionCall };
-  return { index: acc.index, message, logprobs: acc.logprobs ?? null, finish_reason: acc.finishReason, ...acc.extras };
+  const out: Json = { index: acc.index, message, logprobs: acc.logprobs ?? null, finish_reason: acc.finishReason };
+  return acc.extras === undefined ? out : { ...out, ...acc.extras };
 }
 
 function finishChat(state: ChatState): Json {
-  const out: Json = { ...state.top, object: 'chat.completion' };
-  out.choices = state.choices.filter((choice) => choice !== undefined).map(finishChatChoice);
+  const out = state.top.toJson('chat.completion', finishedChoices(state.choices, finishChatChoice));
   const groq = asObject(out.x_groq);
   if (isEmpty(out.usage) && asObject(groq?.usage)) out.usage = groq!.usage;
   return out;
@@ -244,7 +323,7 @@ function chatDeltaHasContent(choice: Json): boolean {
 
 export function chatCompletionsReducer(): StreamReducer<ChatState> {
   return {
-    init: () => ({ top: {}, choices: [] }),
+    init: () => ({ top: new TopFields(), choices: [] }),
     add: addChatChunk,
     finish: finishChat,
     isFirstToken: (chunk) => isFirstTokenOf(chunk, chatDeltaHasContent),
@@ -253,48 +332,56 @@ export function chatCompletionsReducer(): StreamReducer<ChatState> {
 
 // ---------------------------------------------------------------- legacy completions
 
-interface CompletionChoiceAcc {
-  index: number;
-  text: string;
-  finishReason: unknown;
-  logprobs?: Json;
-  extras: Json;
+class CompletionChoiceAcc {
+  text = '';
+  finishReason: unknown = null;
+  logprobs: Json | undefined = undefined;
+  extras: Json | undefined = undefined;
+
+  constructor(readonly index: number) {}
 }
 
-interface CompletionState {
-  top: Json;
-  choices: CompletionChoiceAcc[];
-}
+type CompletionState = Folded<CompletionChoiceAcc>;
 
-function isCompletionChoiceKey(key: string): boolean {
-  return key === 'text' || key === 'index' || key === 'finish_reason' || key === 'logprobs';
-}
-
-function newCompletionChoice(index: number): CompletionChoiceAcc {
-  return { index, text: '', finishReason: null, extras: {} };
-}
+const newCompletionChoice = (index: number) => new CompletionChoiceAcc(index);
 
 function mergeCompletionChoice(acc: CompletionChoiceAcc, choice: Json): void {
-  if (typeof choice.text === 'string') acc.text += choice.text;
-  if (choice.finish_reason !== null && choice.finish_reason !== undefined) acc.finishReason = choice.finish_reason;
-  acc.logprobs = mergeLogprobs(acc.logprobs, choice.logprobs);
-  mergeChoiceExtras(acc.extras, choice, isCompletionChoiceKey);
+  for (const key in choice) {
+    const value = choice[key];
+    switch (key) {
+      case 'text':
+        if (typeof value === 'string') acc.text += value;
+        break;
+      case 'index':
+        break;
+      case 'finish_reason':
+        if (value !== null && value !== undefined) acc.finishReason = value;
+        break;
+      case 'logprobs':
+        acc.logprobs = mergeLogprobs(acc.logprobs, value);
+        break;
+      default:
+        mergeExtra((acc.extras ??= {}), key, value);
+    }
+  }
 }
 
 function addCompletionChunk(state: CompletionState, chunk: unknown): void {
   foldChunk(state, chunk, newCompletionChoice, mergeCompletionChoice);
 }
 
+function finishCompletionChoice(acc: CompletionChoiceAcc): Json {
+  const out: Json = { text: acc.text, index: acc.index, logprobs: acc.logprobs ?? null, finish_reason: acc.finishReason };
+  return acc.extras === undefined ? out : { ...out, ...acc.extras };
+}
+
 function finishCompletion(state: CompletionState): Json {
-  const choices = state.choices
-    .filter((choice) => choice !== undefined)
-    .map((acc) => ({ text: acc.text, index: acc.index, logprobs: acc.logprobs ?? null, finish_reason: acc.finishReason, ...acc.extras }));
-  return { ...state.top, object: 'text_completion', choices };
+  return state.top.toJson('text_completion', finishedChoices(state.choices, finishCompletionChoice));
 }
 
 export function completionsReducer(): StreamReducer<CompletionState> {
   return {
-    init: () => ({ top: {}, choices: [] }),
+    init: () => ({ top: new TopFields(), choices: [] }),
     add: addCompletionChunk,
     finish: finishCompletion,
     isFirstToken: (chunk) => isFirstTokenOf(chunk, (choice) => typeof choice.text === 'string' && choice.text !== ''),

@@ -136,6 +136,21 @@ describe('chat.completions stream reducer', () => {
     expect(out.choices[1].finish_reason).toBe('function_call');
   });
 
+  it('joins provider delta fields, keeps growing top-level extras and takes usage from x_groq', () => {
+    const chunks = deepFreeze([
+      { id: 'd', model: 'deepseek-reasoner', citations: [], choices: [{ index: 0, delta: { role: 'assistant', content: null, reasoning_content: 'Think' } }] },
+      { id: 'd', model: 'deepseek-reasoner', citations: ['a'], choices: [{ index: 0, delta: { content: null, reasoning_content: 'ing.' } }] },
+      { id: 'd', model: 'deepseek-reasoner', citations: ['a', 'b'], choices: [{ index: 0, delta: { content: 'Yes' } }] },
+      { id: 'd', model: 'deepseek-reasoner', usage: null, x_groq: { usage: { prompt_tokens: 3, completion_tokens: 2 } }, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
+    ]);
+    const out = reduce(chatCompletionsReducer(), chunks);
+    expect(out.choices[0].message).toEqual({ role: 'assistant', content: 'Yes', reasoning_content: 'Thinking.' });
+    // The list grew along the stream: the last one seen is kept; a null usage gives way to x_groq's.
+    expect(out.citations).toEqual(['a', 'b']);
+    expect(out.usage).toEqual({ prompt_tokens: 3, completion_tokens: 2 });
+    expect(Object.keys(out).slice(0, 5)).toEqual(['id', 'object', 'model', 'choices', 'usage']);
+  });
+
   it('returns a well-formed partial response for a stream cut short', () => {
     const chunks = chunksOf('js-chat-stream.json').slice(0, 5);
     const out = reduce(chatCompletionsReducer(), chunks);
