@@ -102,7 +102,7 @@ export class TopFields {
 }
 
 /** A field no declaration knows, under the rule of `kept`. */
-export function mergeExtra(target: Json, key: string, value: unknown): void {
+function mergeExtra(target: Json, key: string, value: unknown): void {
   if (!(key in target) || !isEmpty(value)) target[key] = value;
 }
 
@@ -121,7 +121,7 @@ export function isFirstTokenOf(chunk: unknown, generated: (choice: Json) => bool
 }
 
 /** Concatenates the token arrays of each logprobs field (`content`, `refusal`, or legacy `tokens`...). */
-export function mergeLogprobs(current: Json | undefined, next: unknown): Json | undefined {
+function mergeLogprobs(current: Json | undefined, next: unknown): Json | undefined {
   const incoming = asObject(next);
   if (incoming === undefined) return current;
   const merged: Json = current ?? {};
@@ -135,6 +135,38 @@ export function mergeLogprobs(current: Json | undefined, next: unknown): Json | 
     } else if (!(key in merged) || value !== null) merged[key] = value;
   }
   return merged;
+}
+
+/** What every choice keeps besides its generated content: merged by `add`, written by `withFields`. */
+export class ChoiceFields {
+  finishReason: unknown = null;
+  logprobs: Json | undefined = undefined;
+  /** Per-choice fields no declaration knows (Azure `content_filter_results`), kept like `kept`. */
+  extras: Json | undefined = undefined;
+
+  constructor(readonly index: number) {}
+
+  /** Merges one field of a chunk's choice, other than its content (the caller's own). */
+  add(key: string, value: unknown): void {
+    switch (key) {
+      case 'index':
+        break;
+      case 'finish_reason':
+        if (value !== null && value !== undefined) this.finishReason = value;
+        break;
+      case 'logprobs':
+        this.logprobs = mergeLogprobs(this.logprobs, value);
+        break;
+      default:
+        mergeExtra((this.extras ??= {}), key, value);
+    }
+  }
+
+  /** `content` (the rebuilt content fields) with the index, logprobs, finish reason and extras. */
+  withFields(content: Json): Json {
+    const out: Json = { index: this.index, ...content, logprobs: this.logprobs ?? null, finish_reason: this.finishReason };
+    return this.extras === undefined ? out : { ...out, ...this.extras };
+  }
 }
 
 export interface Folded<A> {

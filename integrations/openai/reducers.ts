@@ -7,7 +7,7 @@
 import type { StreamReducer } from '../../src/patching/types.js';
 import { type Json, asObject } from '../shared/json.js';
 import {
-  finishedChoices, foldChunk, type Folded, hasContent, isEmpty, isFirstTokenOf, joined, mergeExtra, mergeLogprobs, TopFields,
+  ChoiceFields, finishedChoices, foldChunk, type Folded, hasContent, isEmpty, isFirstTokenOf, joined, TopFields,
 } from './chunk-fold.js';
 import { responsesReducer } from './responses-reducer.js';
 
@@ -22,7 +22,7 @@ interface ToolCallAcc {
   custom?: { name: string; input: string };
 }
 
-class ChatChoiceAcc {
+class ChatChoiceAcc extends ChoiceFields {
   role: unknown = undefined;
   content: unknown = undefined;
   refusal: unknown = undefined;
@@ -30,12 +30,6 @@ class ChatChoiceAcc {
   more: Json | undefined = undefined;
   toolCalls: ToolCallAcc[] = [];
   functionCall: { name: string; arguments: string } | undefined = undefined;
-  finishReason: unknown = null;
-  logprobs: Json | undefined = undefined;
-  /** Other per-choice fields (Azure `content_filter_results`), kept as chunk-fold.ts keeps repeated fields. */
-  extras: Json | undefined = undefined;
-
-  constructor(readonly index: number) {}
 }
 
 type ChatState = Folded<ChatChoiceAcc>;
@@ -104,22 +98,10 @@ function mergeChatDelta(acc: ChatChoiceAcc, delta: Json): void {
 function mergeChatChoice(acc: ChatChoiceAcc, choice: Json): void {
   for (const key in choice) {
     const value = choice[key];
-    switch (key) {
-      case 'delta': {
-        const delta = asObject(value);
-        if (delta !== undefined) mergeChatDelta(acc, delta);
-        break;
-      }
-      case 'index':
-        break;
-      case 'finish_reason':
-        if (value !== null && value !== undefined) acc.finishReason = value;
-        break;
-      case 'logprobs':
-        acc.logprobs = mergeLogprobs(acc.logprobs, value);
-        break;
-      default:
-        mergeExtra((acc.extras ??= {}), key, value);
+    if (key !== 'delta') acc.add(key, value);
+    else {
+      const delta = asObject(value);
+      if (delta !== undefined) mergeChatDelta(acc, delta);
     }
   }
 }
@@ -142,8 +124,7 @@ function finishChatChoice(acc: ChatChoiceAcc): Json {
   const toolCalls = acc.toolCalls.filter((call) => call !== undefined).map(finishToolCall);
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   if (acc.functionCall) message.function_call = { ...acc.functionCall };
-  const out: Json = { index: acc.index, message, logprobs: acc.logprobs ?? null, finish_reason: acc.finishReason };
-  return acc.extras === undefined ? out : { ...out, ...acc.extras };
+  return acc.withFields({ message });
 }
 
 function finishChat(state: ChatState): Json {
@@ -173,13 +154,8 @@ export function chatCompletionsReducer(): StreamReducer<ChatState> {
 
 // ---------------------------------------------------------------- legacy completions
 
-class CompletionChoiceAcc {
+class CompletionChoiceAcc extends ChoiceFields {
   text = '';
-  finishReason: unknown = null;
-  logprobs: Json | undefined = undefined;
-  extras: Json | undefined = undefined;
-
-  constructor(readonly index: number) {}
 }
 
 type CompletionState = Folded<CompletionChoiceAcc>;
@@ -189,21 +165,8 @@ const newCompletionChoice = (index: number) => new CompletionChoiceAcc(index);
 function mergeCompletionChoice(acc: CompletionChoiceAcc, choice: Json): void {
   for (const key in choice) {
     const value = choice[key];
-    switch (key) {
-      case 'text':
-        if (typeof value === 'string') acc.text += value;
-        break;
-      case 'index':
-        break;
-      case 'finish_reason':
-        if (value !== null && value !== undefined) acc.finishReason = value;
-        break;
-      case 'logprobs':
-        acc.logprobs = mergeLogprobs(acc.logprobs, value);
-        break;
-      default:
-        mergeExtra((acc.extras ??= {}), key, value);
-    }
+    if (key !== 'text') acc.add(key, value);
+    else if (typeof value === 'string') acc.text += value;
   }
 }
 
@@ -212,8 +175,7 @@ function addCompletionChunk(state: CompletionState, chunk: unknown): void {
 }
 
 function finishCompletionChoice(acc: CompletionChoiceAcc): Json {
-  const out: Json = { text: acc.text, index: acc.index, logprobs: acc.logprobs ?? null, finish_reason: acc.finishReason };
-  return acc.extras === undefined ? out : { ...out, ...acc.extras };
+  return acc.withFields({ text: acc.text });
 }
 
 function finishCompletion(state: CompletionState): Json {
