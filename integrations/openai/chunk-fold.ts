@@ -103,7 +103,7 @@ export class TopFields {
 
 /** A field no declaration knows, under the rule of `kept`. */
 function mergeExtra(target: Json, key: string, value: unknown): void {
-  if (!(key in target) || !isEmpty(value)) target[key] = value;
+  target[key] = kept(target[key], value);
 }
 
 function choiceIndex(choice: Json): number {
@@ -141,7 +141,7 @@ function mergeLogprobs(current: Json | undefined, next: unknown): Json | undefin
 export class ChoiceFields {
   finishReason: unknown = null;
   logprobs: Json | undefined = undefined;
-  /** Per-choice fields no declaration knows (Azure `content_filter_results`), kept like `kept`. */
+  /** Per-choice fields no declaration knows (Azure `content_filter_results`), merged by the rule of `kept`. */
   extras: Json | undefined = undefined;
 
   constructor(readonly index: number) {}
