@@ -11,6 +11,7 @@ import { insertCost, listCosts } from './costs.js';
 import type { CustomCost } from './costs.js';
 import { conditionsOf, orderAndPageSql, orderTrace, startedAtMs, validateQuery } from './query.js';
 import { LATEST_SCHEMA_VERSION, migrate, readSchemaVersion } from './schema.js';
+import { containsFolded, FOLDED_CONTAINS } from './text-search.js';
 
 export const STORE_FILE_NAME = 'tracewire.db';
 
@@ -169,6 +170,7 @@ export class LocalStore implements CallReader {
   private readonly writeBatch: (rows: CallRow[]) => void;
 
   private constructor(private readonly db: Database.Database, readonly path: string) {
+    db.function(FOLDED_CONTAINS, { deterministic: true }, containsFolded);
     const upsert = this.statement(UPSERT_SQL);
     this.writeBatch = db.transaction((rows: CallRow[]) => {
       for (const row of rows) upsert.run(row);

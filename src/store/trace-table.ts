@@ -4,6 +4,7 @@
  */
 import type { Call, CallStatus } from '../types.js';
 import { fromRow, type CallRow, type LocalStore } from './local-store.js';
+import { containsAnyOf } from './text-search.js';
 
 export const TABLE_SORTS = ['startedAt', 'latency', 'tokens', 'cost', 'name', 'status'] as const;
 export type TableSort = (typeof TABLE_SORTS)[number];
@@ -36,14 +37,8 @@ const SORT_SQL: Record<TableSort, string> = {
   status: 'status',
 };
 
-/** The columns a search looks in. Values are stored as JSON text, hence the JSON escaping below. */
+/** The columns a search looks in (JSON text: text-search.ts matches the escaped form). */
 const SEARCHED = ['display_name', 'op_name', 'inputs', 'output', 'exception'];
-
-/** `text` as it appears inside stored JSON strings, then escaped for LIKE. */
-export function likePattern(text: string): string {
-  const inJson = JSON.stringify(text).slice(1, -1);
-  return `%${inJson.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 export interface TableSql {
   rows: string;
@@ -58,10 +53,9 @@ export function traceTableSql(q: TraceTableQuery, project: string): TableSql {
   if (q.status !== undefined) (where.push('status = ?'), params.push(q.status));
   if (q.opName !== undefined) (where.push('op_name = ?'), params.push(q.opName));
   if (q.search !== '') {
-    const pattern = likePattern(q.search);
-    const anyColumn = SEARCHED.map((column) => `${column} LIKE ? ESCAPE '\\'`).join(' OR ');
-    where.push(`trace_id IN (SELECT trace_id FROM calls WHERE project = ? AND (${anyColumn}))`);
-    params.push(project, ...SEARCHED.map(() => pattern));
+    const found = containsAnyOf(SEARCHED, q.search);
+    where.push(`trace_id IN (SELECT trace_id FROM calls WHERE project = ? AND (${found.sql}))`);
+    params.push(project, ...found.params);
   }
   const dir = q.direction === 'asc' ? 'ASC' : 'DESC';
   const key = SORT_SQL[q.sort];

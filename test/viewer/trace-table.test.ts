@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStore } from '../../src/store/local-store.js';
-import { findTrace, likePattern, readProjects, readRootOpNames, readTraceTable, traceTableSql, type TraceTableQuery } from '../../src/store/trace-table.js';
+import { findTrace, readProjects, readRootOpNames, readTraceTable, traceTableSql, type TraceTableQuery } from '../../src/store/trace-table.js';
+import { containsAnyOf, likePattern, needsUnicodeFolding } from '../../src/store/text-search.js';
 import { agentTrace, failedTrace, fillerTraces, HOSTILE_OUTPUT, runningTrace, seedCalls } from './seed.js';
 
 let dir: string;
@@ -76,6 +77,25 @@ describe('the trace table', () => {
     expect(ids({ search: '1%0' })).toEqual([]);
     expect(likePattern('a"b\\c%d_e')).toBe('%a\\\\"b\\\\\\\\c\\%d\\_e%');
     expect(HOSTILE_OUTPUT).toContain('100%_done');
+  });
+
+  it('searches case-insensitively beyond ASCII, and leaves caseless scripts to LIKE', () => {
+    expect(ids({ search: 'übersicht' })).toEqual(['running-root']);
+    expect(ids({ search: 'ZÜRICH' })).toEqual(['running-root']);
+    expect(ids({ search: 'ΣΎΝΟΨΗ' })).toEqual(['running-root']);
+    // The folded search matches the stored JSON form too: the quotes are escaped there.
+    expect(ids({ search: 'FÜR "ZÜRICH"' })).toEqual(['running-root']);
+    expect(ids({ search: 'Überraschung' })).toEqual([]);
+    expect(ids({ search: 'レポート' })).toEqual(['running-root']);
+    expect(needsUnicodeFolding('レポート 42')).toBe(false);
+    expect(needsUnicodeFolding('RATE limit')).toBe(false);
+    expect(needsUnicodeFolding('zürich')).toBe(true);
+    // Only a search that needs it leaves LIKE (and its speed) for the registered function.
+    expect(containsAnyOf(['inputs'], 'rate').sql).toBe("inputs LIKE ? ESCAPE '\\'");
+    expect(containsAnyOf(['inputs', 'output'], 'Zürich')).toEqual({
+      sql: 'tracewire_contains_folded(inputs, ?) OR tracewire_contains_folded(output, ?)',
+      params: ['zürich', 'zürich'],
+    });
   });
 
   it('filters by the root\'s status and op name, and combines filters with search', () => {
