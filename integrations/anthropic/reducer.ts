@@ -10,6 +10,7 @@
  * a stream cut short (the output is then the message so far).
  */
 import type { StreamReducer } from '../../src/patching/types.js';
+import { joinPiece } from '../shared/text.js';
 
 type Json = Record<string, unknown>;
 
@@ -108,7 +109,7 @@ function startBlock(state: MessageState, event: Json): void {
 function appendString(block: Json, key: string, piece: unknown): void {
   if (typeof piece !== 'string') return;
   const previous = block[key];
-  block[key] = typeof previous === 'string' ? previous + piece : piece;
+  block[key] = typeof previous === 'string' ? joinPiece(previous, piece) : piece;
 }
 
 function applyDelta(state: MessageState, event: Json): void {
@@ -124,7 +125,7 @@ function applyDelta(state: MessageState, event: Json): void {
       appendString(block, 'thinking', delta.thinking);
       break;
     case 'input_json_delta':
-      if (typeof delta.partial_json === 'string') state.json[index] = (state.json[index] ?? '') + delta.partial_json;
+      if (typeof delta.partial_json === 'string') state.json[index] = joinPiece(state.json[index] ?? '', delta.partial_json);
       break;
     case 'signature_delta':
       if (typeof delta.signature === 'string') block.signature = delta.signature;

@@ -17,6 +17,7 @@
  * - v2 `chatStream`: server-sent events, `type` discriminated: v2-reducer.ts.
  */
 import type { StreamReducer } from '../../src/patching/types.js';
+import { joinPiece } from '../shared/text.js';
 import { asObject, camelizeKeys, clone, nonEmptyText, pick, str, type Json } from './json.js';
 
 export { camelizeKeys } from './json.js';
@@ -43,9 +44,9 @@ function foldStreamEnd(state: { finishReason?: unknown; response?: Json }, event
 export interface CohereChatState {
   /** The full response from `stream-end`: when present it is the output. */
   response?: Json;
-  text: string[];
+  text: string;
   /** Tool plan text that came with `tool-calls-chunk` / `tool-calls-generation` events. */
-  toolPlan: string[];
+  toolPlan: string;
   toolPlanFinal?: string;
   generationId?: string;
   citations: unknown[];
@@ -63,14 +64,14 @@ function appendAll(target: unknown[], items: unknown): void {
 
 function addChatToolCallChunk(state: CohereChatState, event: Json): void {
   const text = str(event.text);
-  if (text !== undefined) state.toolPlan.push(text);
+  if (text !== undefined) state.toolPlan = joinPiece(state.toolPlan, text);
   const delta = asObject(pick(event, 'toolCallDelta', 'tool_call_delta'));
   if (delta === undefined) return;
-  if (typeof delta.text === 'string') state.toolPlan.push(delta.text);
+  if (typeof delta.text === 'string') state.toolPlan = joinPiece(state.toolPlan, delta.text);
   const index = typeof delta.index === 'number' ? delta.index : state.toolCallChunks.length > 0 ? state.toolCallChunks.length - 1 : 0;
   const acc = (state.toolCallChunks[index] ??= { parameters: '' });
   if (typeof delta.name === 'string') acc.name = delta.name;
-  if (typeof delta.parameters === 'string') acc.parameters += delta.parameters;
+  if (typeof delta.parameters === 'string') acc.parameters = joinPiece(acc.parameters, delta.parameters);
 }
 
 function addChatEvent(state: CohereChatState, chunk: unknown): void {
@@ -80,7 +81,7 @@ function addChatEvent(state: CohereChatState, chunk: unknown): void {
       state.generationId = str(pick(event, 'generationId', 'generation_id')) ?? state.generationId;
       break;
     case 'text-generation':
-      if (typeof event!.text === 'string') state.text.push(event!.text);
+      if (typeof event!.text === 'string') state.text = joinPiece(state.text, event!.text);
       break;
     case 'citation-generation':
       appendAll(state.citations, event!.citations);
@@ -121,8 +122,7 @@ function parseParameters(text: string): unknown {
 function finishChat(state: CohereChatState): Json {
   // The SDK parsed stream-end's response with the non-streaming schema: it is that shape already.
   if (state.response !== undefined) return state.response;
-  const generated = state.text.join('');
-  const out: Json = { text: generated !== '' ? generated : (state.toolPlanFinal ?? state.toolPlan.join('')) };
+  const out: Json = { text: state.text !== '' ? state.text : (state.toolPlanFinal ?? state.toolPlan) };
   if (state.generationId !== undefined) out.generationId = state.generationId;
   if (state.citations.length > 0) out.citations = state.citations;
   if (state.documents.length > 0) out.documents = state.documents;
@@ -159,7 +159,7 @@ function chatErrorOf(chunk: unknown): { type: string; message: string } | undefi
 /** `CohereClient.chatStream` (API v1): the events fold into `NonStreamedChatResponse`. */
 export function cohereChatReducer(): StreamReducer<CohereChatState> {
   return {
-    init: () => ({ text: [], toolPlan: [], citations: [], documents: [], searchResults: [], searchQueries: [], toolCallChunks: [] }),
+    init: () => ({ text: '', toolPlan: '', citations: [], documents: [], searchResults: [], searchQueries: [], toolCallChunks: [] }),
     add: addChatEvent,
     finish: finishChat,
     isFirstToken: chatIsFirstToken,
@@ -172,7 +172,7 @@ export function cohereChatReducer(): StreamReducer<CohereChatState> {
 export interface CohereGenerateState {
   response?: Json;
   /** Joined text per generation index. */
-  texts: string[][];
+  texts: string[];
   finishReason?: unknown;
   error?: string;
 }
@@ -183,7 +183,7 @@ function addGenerateEvent(state: CohereGenerateState, chunk: unknown): void {
     case 'text-generation': {
       if (typeof event!.text !== 'string') break;
       const index = typeof event!.index === 'number' ? event!.index : 0;
-      (state.texts[index] ??= []).push(event!.text);
+      state.texts[index] = joinPiece(state.texts[index] ?? '', event!.text);
       break;
     }
     case 'stream-end':
@@ -222,9 +222,9 @@ function finishGenerate(state: CohereGenerateState): Json {
   }
   const many = state.texts.length > 1;
   const generations: Json[] = [];
-  state.texts.forEach((parts, index) => {
-    if (parts === undefined) return;
-    const generation: Json = { text: parts.join('') };
+  state.texts.forEach((text, index) => {
+    if (text === undefined) return;
+    const generation: Json = { text };
     if (many) generation.index = index;
     if (state.finishReason !== undefined) generation.finish_reason = state.finishReason;
     generations.push(generation);

@@ -4,27 +4,29 @@
  * `message-end`, `debug`), folded into the `V2ChatResponse` that `chat()` returns.
  */
 import type { StreamReducer } from '../../src/patching/types.js';
+import { joinPiece } from '../shared/text.js';
 import { asObject, clone, nonEmptyText, pick, str, type Json } from './json.js';
 
 interface ContentAcc {
   type: string;
   /** `text` or `thinking`, per the content type. */
   field: 'text' | 'thinking';
-  parts: string[];
+  /** The streamed text so far. */
+  joined: string;
   extras: Json;
 }
 
 interface ToolCallAcc {
   call: Json;
   fn: Json;
-  args: string[];
+  args: string;
 }
 
 export interface CohereV2ChatState {
   id?: string;
   role?: string;
   content: ContentAcc[];
-  toolPlan: string[];
+  toolPlan: string;
   toolCalls: ToolCallAcc[];
   citations: unknown[];
   logprobs: unknown[];
@@ -50,8 +52,8 @@ function contentStart(state: CohereV2ChatState, event: Json): void {
   for (const key of Object.keys(content)) {
     if (key !== 'type' && key !== 'text' && key !== 'thinking') extras[key] = clone(content[key]);
   }
-  const acc: ContentAcc = { type, field, parts: [], extras };
-  if (typeof content[field] === 'string') acc.parts.push(content[field] as string);
+  const text = content[field];
+  const acc: ContentAcc = { type, field, joined: typeof text === 'string' ? text : '', extras };
   state.content[contentIndex(event, state.content.length)] = acc;
 }
 
@@ -62,10 +64,10 @@ function contentDelta(state: CohereV2ChatState, event: Json): void {
   if (acc === undefined) {
     // A delta without its content-start (a partial recording): infer the type from the field.
     const field = typeof content?.thinking === 'string' ? 'thinking' : 'text';
-    acc = state.content[index] = { type: field, field, parts: [], extras: {} };
+    acc = state.content[index] = { type: field, field, joined: '', extras: {} };
   }
   const piece = content?.[acc.field];
-  if (typeof piece === 'string') acc.parts.push(piece);
+  if (typeof piece === 'string') acc.joined = joinPiece(acc.joined, piece);
   if (event.logprobs !== undefined && event.logprobs !== null) state.logprobs.push(clone(event.logprobs));
 }
 
@@ -74,7 +76,7 @@ function toolCallStart(state: CohereV2ChatState, event: Json): void {
   const raw = asObject(pick(message, 'toolCalls', 'tool_calls')) ?? {};
   const call = clone(raw);
   const fn = asObject(call.function) ?? {};
-  const args = typeof fn.arguments === 'string' ? [fn.arguments] : [];
+  const args = typeof fn.arguments === 'string' ? fn.arguments : '';
   call.function = fn;
   state.toolCalls[contentIndex(event, state.toolCalls.length)] = { call, fn, args };
 }
@@ -84,8 +86,8 @@ function toolCallDelta(state: CohereV2ChatState, event: Json): void {
   const piece = asObject(raw?.function)?.arguments;
   if (typeof piece !== 'string') return;
   const index = contentIndex(event, Math.max(state.toolCalls.length - 1, 0));
-  const acc = (state.toolCalls[index] ??= { call: {}, fn: {}, args: [] });
-  acc.args.push(piece);
+  const acc = (state.toolCalls[index] ??= { call: {}, fn: {}, args: '' });
+  acc.args = joinPiece(acc.args, piece);
 }
 
 function messageEnd(state: CohereV2ChatState, event: Json): void {
@@ -115,7 +117,7 @@ function addV2Event(state: CohereV2ChatState, chunk: unknown): void {
       break;
     case 'tool-plan-delta': {
       const piece = pick(deltaMessage(event), 'toolPlan', 'tool_plan');
-      if (typeof piece === 'string') state.toolPlan.push(piece);
+      if (typeof piece === 'string') state.toolPlan = joinPiece(state.toolPlan, piece);
       break;
     }
     case 'tool-call-start':
@@ -142,13 +144,13 @@ function finishV2(state: CohereV2ChatState): Json {
   const message: Json = { role: state.role ?? 'assistant' };
   const toolCalls = state.toolCalls
     .filter((acc) => acc !== undefined)
-    .map((acc) => ({ ...acc.call, function: { ...acc.fn, arguments: acc.args.join('') } }));
+    .map((acc) => ({ ...acc.call, function: { ...acc.fn, arguments: acc.args } }));
   if (toolCalls.length > 0) message.toolCalls = toolCalls;
-  const toolPlan = state.toolPlan.join('');
+  const toolPlan = state.toolPlan;
   if (toolPlan !== '') message.toolPlan = toolPlan;
   const content = state.content
     .filter((acc) => acc !== undefined)
-    .map((acc) => ({ type: acc.type, [acc.field]: acc.parts.join(''), ...acc.extras }));
+    .map((acc) => ({ type: acc.type, [acc.field]: acc.joined, ...acc.extras }));
   if (content.length > 0) message.content = content;
   if (state.citations.length > 0) message.citations = state.citations;
   const out: Json = {};
@@ -187,7 +189,7 @@ function v2ErrorOf(chunk: unknown): { type: string; message: string } | undefine
 /** `CohereClientV2.chatStream` (API v2): the events fold into `V2ChatResponse`. */
 export function cohereV2ChatReducer(): StreamReducer<CohereV2ChatState> {
   return {
-    init: () => ({ content: [], toolPlan: [], toolCalls: [], citations: [], logprobs: [] }),
+    init: () => ({ content: [], toolPlan: '', toolCalls: [], citations: [], logprobs: [] }),
     add: addV2Event,
     finish: finishV2,
     isFirstToken: v2IsFirstToken,

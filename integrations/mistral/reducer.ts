@@ -21,6 +21,7 @@
  */
 import type { StreamReducer } from '../../src/patching/types.js';
 import { type Json, asObject } from '../shared/json.js';
+import { joinPiece } from '../shared/text.js';
 
 /** The `CompletionChunk` of a stream item: the item itself, or its `data`. */
 export function completionChunkOf(item: unknown): Json | undefined {
@@ -76,7 +77,7 @@ function copyPart(part: Json): Json {
 /** Appends text to the last part when it is text, else opens a text part. */
 function appendText(parts: Json[], text: string): void {
   const last = parts[parts.length - 1];
-  if (last !== undefined && last.type === 'text' && typeof last.text === 'string') last.text += text;
+  if (last !== undefined && last.type === 'text' && typeof last.text === 'string') last.text = joinPiece(last.text, text);
   else parts.push({ type: 'text', text });
 }
 
@@ -92,7 +93,7 @@ function appendThinking(parts: Json[], part: Json): void {
     const p = asObject(piece);
     if (p === undefined) continue;
     const tail = inner[inner.length - 1];
-    if (p.type === 'text' && typeof p.text === 'string' && tail?.type === 'text' && typeof tail.text === 'string') tail.text += p.text;
+    if (p.type === 'text' && typeof p.text === 'string' && tail?.type === 'text' && typeof tail.text === 'string') tail.text = joinPiece(tail.text, p.text);
     else inner.push({ ...p });
   }
   for (const key of Object.keys(part)) {

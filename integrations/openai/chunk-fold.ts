@@ -4,6 +4,7 @@
  * own accumulator by `index`.
  */
 import { type Json, asObject } from '../shared/json.js';
+import { joinPiece } from '../shared/text.js';
 
 /** Azure's prompt-filter chunk carries `id: ""`, `created: 0`, `model: ""`: placeholders, not values. */
 export function isEmpty(value: unknown): boolean {
@@ -32,7 +33,7 @@ function kept(previous: unknown, value: unknown): unknown {
 
 /** A streamed string field joins; a null that never becomes a string stays null. */
 export function joined(previous: unknown, value: unknown): unknown {
-  if (typeof value === 'string') return typeof previous === 'string' ? previous + value : value;
+  if (typeof value === 'string') return typeof previous === 'string' ? joinPiece(previous, value) : value;
   if (value !== null && value !== undefined) return value;
   return previous === undefined ? null : previous;
 }

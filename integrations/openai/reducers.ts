@@ -6,6 +6,7 @@
  */
 import type { StreamReducer } from '../../src/patching/types.js';
 import { type Json, asObject } from '../shared/json.js';
+import { joinPiece } from '../shared/text.js';
 import {
   ChoiceFields, finishedChoices, foldChunk, type Folded, hasContent, isEmpty, isFirstTokenOf, joined, TopFields,
 } from './chunk-fold.js';
@@ -49,13 +50,13 @@ function mergeToolCalls(acc: ChatChoiceAcc, deltas: unknown[]): void {
     if (fn !== undefined) {
       const target = (call.function ??= { name: '', arguments: '' });
       if (typeof fn.name === 'string' && fn.name !== '') target.name = fn.name;
-      if (typeof fn.arguments === 'string') target.arguments += fn.arguments;
+      if (typeof fn.arguments === 'string') target.arguments = joinPiece(target.arguments, fn.arguments);
     }
     const custom = asObject(delta.custom);
     if (custom !== undefined) {
       const target = (call.custom ??= { name: '', input: '' });
       if (typeof custom.name === 'string' && custom.name !== '') target.name = custom.name;
-      if (typeof custom.input === 'string') target.input += custom.input;
+      if (typeof custom.input === 'string') target.input = joinPiece(target.input, custom.input);
     }
   }
 }
@@ -65,7 +66,7 @@ function mergeFunctionCall(acc: ChatChoiceAcc, raw: unknown): void {
   if (fn === undefined) return;
   const target = (acc.functionCall ??= { name: '', arguments: '' });
   if (typeof fn.name === 'string' && fn.name !== '') target.name = fn.name;
-  if (typeof fn.arguments === 'string') target.arguments += fn.arguments;
+  if (typeof fn.arguments === 'string') target.arguments = joinPiece(target.arguments, fn.arguments);
 }
 
 function mergeChatDelta(acc: ChatChoiceAcc, delta: Json): void {
@@ -166,7 +167,7 @@ function mergeCompletionChoice(acc: CompletionChoiceAcc, choice: Json): void {
   for (const key in choice) {
     const value = choice[key];
     if (key !== 'text') acc.add(key, value);
-    else if (typeof value === 'string') acc.text += value;
+    else if (typeof value === 'string') acc.text = joinPiece(acc.text, value);
   }
 }
 

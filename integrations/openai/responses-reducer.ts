@@ -6,6 +6,7 @@
  */
 import type { StreamReducer } from '../../src/patching/types.js';
 import { type Json, asObject } from '../shared/json.js';
+import { joinPiece } from '../shared/text.js';
 
 interface ResponsesState {
   /** Latest `response` from created / in_progress / queued: id, model, settings. */
@@ -54,7 +55,7 @@ function partAt(item: Json, listKey: 'content' | 'summary', index: number | unde
 function appendText(target: Json | undefined, key: string, delta: unknown): void {
   if (target === undefined || typeof delta !== 'string') return;
   const previous = target[key];
-  target[key] = typeof previous === 'string' ? previous + delta : delta;
+  target[key] = typeof previous === 'string' ? joinPiece(previous, delta) : delta;
 }
 
 function setText(target: Json | undefined, key: string, text: unknown): void {
