@@ -146,8 +146,7 @@ function finishV2(state: CohereV2ChatState): Json {
     .filter((acc) => acc !== undefined)
     .map((acc) => ({ ...acc.call, function: { ...acc.fn, arguments: acc.args } }));
   if (toolCalls.length > 0) message.toolCalls = toolCalls;
-  const toolPlan = state.toolPlan;
-  if (toolPlan !== '') message.toolPlan = toolPlan;
+  if (state.toolPlan !== '') message.toolPlan = state.toolPlan;
   const content = state.content
     .filter((acc) => acc !== undefined)
     .map((acc) => ({ type: acc.type, [acc.field]: acc.joined, ...acc.extras }));

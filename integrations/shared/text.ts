@@ -15,7 +15,7 @@ const MIN_STEP_BITS = 6;
 /** `text + piece`, flattened now and then (see above). */
 export function joinPiece(text: string, piece: string): string {
   const joined = text + piece;
-  // The step is the length's highest power of two over 16, so each doubling has 8 to 16 steps.
+  // The step is an eighth of the highest power of two not above the length: 8 to 16 steps per doubling.
   const stepBits = Math.max(MIN_STEP_BITS, 28 - Math.clz32(joined.length));
   if (text.length >> stepBits !== joined.length >> stepBits) flatten(joined);
   return joined;
