@@ -11,7 +11,7 @@ export type TableSort = (typeof TABLE_SORTS)[number];
 export const MAX_TABLE_LIMIT = 500;
 
 export interface TraceTableQuery {
-  /** Text found in any call of the trace: its name, inputs, output or exception. */
+  /** Text found in any call of the trace: its name, or a value in its inputs, output or exception (not a key name). */
   search: string;
   status: CallStatus | undefined;
   /** The root call's op name. */
@@ -37,8 +37,9 @@ const SORT_SQL: Record<TableSort, string> = {
   status: 'status',
 };
 
-/** The columns a search looks in (JSON text: text-search.ts matches the escaped form). */
-const SEARCHED = ['display_name', 'op_name', 'inputs', 'output', 'exception'];
+/** Where a search looks: the names as they are, and the values inside the JSON columns. */
+const SEARCHED_TEXT = ['display_name', 'op_name'];
+const SEARCHED_JSON = ['inputs', 'output', 'exception'];
 
 export interface TableSql {
   rows: string;
@@ -53,7 +54,7 @@ export function traceTableSql(q: TraceTableQuery, project: string): TableSql {
   if (q.status !== undefined) (where.push('status = ?'), params.push(q.status));
   if (q.opName !== undefined) (where.push('op_name = ?'), params.push(q.opName));
   if (q.search !== '') {
-    const found = containsAnyOf(SEARCHED, q.search);
+    const found = containsAnyOf(SEARCHED_TEXT, SEARCHED_JSON, q.search);
     where.push(`trace_id IN (SELECT trace_id FROM calls WHERE project = ? AND (${found.sql}))`);
     params.push(project, ...found.params);
   }

@@ -63,9 +63,10 @@ export function failedTrace(): Call[] {
 /** A trace still running: no end, no latency, no cost yet. */
 export function runningTrace(): Call[] {
   return [call({
-    id: 'running-root', traceId: 'trace-running', opName: 'nightly_batch', kind: 'chain', startedAt: iso(3000), endedAt: null, status: 'running',
-    // Letters whose case LIKE cannot fold, and some with no case at all, for the search.
-    inputs: { schedule: 'Übersicht für "Zürich"', label: 'Σύνοψη レポート' },
+    id: 'running-root', traceId: 'trace-running', opName: 'nightly_batch', displayName: 'nightly "eu" batch', kind: 'chain',
+    startedAt: iso(3000), endedAt: null, status: 'running',
+    // Letters whose case LIKE cannot fold, some with no case at all, and a number, for the search.
+    inputs: { schedule: 'Übersicht für "Zürich"', label: 'Σύνοψη レポート', retries: 7321 },
     summary: {},
   })];
 }

@@ -67,6 +67,22 @@ describe('the trace table', () => {
     expect(ids({ search: 'no such text anywhere' })).toEqual([]);
   });
 
+  it('searches the values inside inputs, output and exceptions, not their key names', () => {
+    // Key names of every chat call's inputs and output, and of other calls' inputs.
+    for (const key of ['role', 'messages', 'finish_reason', 'query', 'schedule', 'retries']) expect(ids({ search: key }), key).toEqual([]);
+    expect(ids({ search: 'assistant' })).toEqual(['agent-root']);
+    expect(ids({ search: 'TimeoutError' })).toEqual(['agent-root']);
+    // Numbers are searched as the text they print as.
+    expect(ids({ search: '7321' })).toEqual(['running-root']);
+    // The same key-name rule holds on the folded path.
+    expect(ids({ search: 'retrïes' })).toEqual([]);
+  });
+
+  it('searches the display name as the text it is, quotes included', () => {
+    expect(ids({ search: 'NIGHTLY "EU"' })).toEqual(['running-root']);
+    expect(ids({ search: '"eu" batch' })).toEqual(['running-root']);
+  });
+
   it('searches for quotes, backslashes, % and _ as the characters they are', () => {
     expect(ids({ search: '"quoted"' })).toEqual(['agent-root']);
     expect(ids({ search: '100%_done' })).toEqual(['agent-root']);
@@ -91,11 +107,12 @@ describe('the trace table', () => {
     expect(needsUnicodeFolding('RATE limit')).toBe(false);
     expect(needsUnicodeFolding('zürich')).toBe(true);
     // Only a search that needs it leaves LIKE (and its speed) for the registered function.
-    expect(containsAnyOf(['inputs'], 'rate').sql).toBe("inputs LIKE ? ESCAPE '\\'");
-    expect(containsAnyOf(['inputs', 'output'], 'Zürich')).toEqual({
-      sql: 'tracewire_contains_folded(inputs, ?) OR tracewire_contains_folded(output, ?)',
-      params: ['zürich', 'zürich'],
-    });
+    expect(containsAnyOf(['display_name'], [], 'rate')).toEqual({ sql: "display_name LIKE ? ESCAPE '\\'", params: ['%rate%'] });
+    expect(containsAnyOf(['display_name'], [], 'Zürich')).toEqual({ sql: 'tracewire_contains_folded(display_name, ?)', params: ['zürich'] });
+    const inJson = containsAnyOf([], ['inputs'], '"Zürich"');
+    expect(inJson.sql).not.toContain('LIKE');
+    // The stored text holds the quotes escaped, a value inside it holds them as they are.
+    expect(inJson.params).toEqual(['\\"zürich\\"', '"zürich"']);
   });
 
   it('filters by the root\'s status and op name, and combines filters with search', () => {
