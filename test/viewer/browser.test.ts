@@ -239,6 +239,48 @@ describe.skipIf(skip)('tracewire ui in a browser', () => {
     expect(await page.locator('select[aria-label=Operation] option').allInnerTexts()).toContain('late_job');
   });
 
+  /** Writes one trace into the store as an app would: a root call of op `name`, started now. */
+  function writeTrace(id: string, status: 'running' | 'success'): void {
+    const store = LocalStore.open(dir);
+    store.write(fillerTraces(1, 'demo').map((call) => ({
+      ...call, id, traceId: `trace-${id}`, startedAt: new Date().toISOString(), endedAt: status === 'running' ? null : new Date().toISOString(),
+      status, opName: 'live_job', displayName: 'live_job',
+    })));
+    store.close();
+  }
+  const firstRow = () => page.locator('table.traces tbody tr').first();
+  const waitForFirstRow = (traceId: string, status: string) => page.waitForFunction(([id, s]) => {
+    const row = document.querySelector('table.traces tbody tr');
+    return row?.getAttribute('data-trace-id') === id && row.classList.contains(`status-${s}`);
+  }, [traceId, status], { timeout: 10_000 });
+
+  it('shows new traces, and what changes in the ones shown, by itself while Live is on', async () => {
+    await page.goto(url);
+    await page.waitForSelector('table.traces tbody tr');
+    expect(await page.isChecked('label.live input')).toBe(true);
+    writeTrace('live', 'running');
+    await waitForFirstRow('trace-live', 'running');
+    // The same call, ended: its row is redrawn in place.
+    writeTrace('live', 'success');
+    await waitForFirstRow('trace-live', 'success');
+    expect(await firstRow().innerText()).toContain('live_job');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('leaves the table as it is with live=off in the address, until Live is turned on', async () => {
+    await page.goto(`${url}#/?live=off`);
+    await page.waitForSelector('table.traces tbody tr');
+    expect(await page.isChecked('label.live input')).toBe(false);
+    writeTrace('quiet', 'success');
+    // Two and a half live intervals.
+    await page.waitForTimeout(5000);
+    expect(await firstRow().getAttribute('data-trace-id')).not.toBe('trace-quiet');
+    await page.check('label.live input');
+    expect(page.url()).not.toContain('live=off');
+    await waitForFirstRow('trace-quiet', 'success');
+    expect(pageErrors).toEqual([]);
+  });
+
   it('stops cleanly on SIGTERM', async () => {
     const exited = new Promise<number | null>((resolve) => ui.once('exit', resolve));
     ui.kill('SIGTERM');

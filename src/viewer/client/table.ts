@@ -1,6 +1,8 @@
 /**
  * The trace table: one row per trace (its root call), searched, filtered, sorted and paged by
  * the server. The controls stay put while the rows change, so typing a search keeps focus.
+ * Live (the default, `live=off` in the address turns it off): the page is read again every
+ * few seconds while it is in view, and redrawn only when what it shows changed.
  */
 import { formatCost, formatLatency } from '../../cli/format.js';
 import { getJson, type Operations, type ProjectList, type TablePage, type TableRow } from './api.js';
@@ -13,6 +15,7 @@ export interface TableView {
 }
 
 const PAGE_SIZE = 50;
+const LIVE_INTERVAL_MS = 2000;
 const STATUSES = ['success', 'error', 'cancelled', 'running'];
 const COLUMNS: { key: string; label: string; sort?: string; numeric?: boolean }[] = [
   { key: 'started', label: 'Started', sort: 'startedAt' },
@@ -29,6 +32,9 @@ const COLUMNS: { key: string; label: string; sort?: string; numeric?: boolean }[
 export function createTableView(nav: Nav, projects: ProjectList): TableView {
   let params: Params = {};
   let latest = 0;
+  let loading = false;
+  /** The page on screen as JSON: a live read that finds the same leaves the rows (and focus, selection) alone. */
+  let shownPage = '';
   /** The project whose operations fill the filter: they are read once per project, not per page. */
   let operationsOf: string | undefined;
   const set = (changes: Params, options?: { replace?: boolean }) => nav.go('/', { ...params, offset: '', ...changes }, options);
@@ -50,12 +56,18 @@ export function createTableView(nav: Nav, projects: ProjectList): TableView {
     h('option', { attrs: { value: '' } }, 'any status'), ...STATUSES.map((s) => h('option', { attrs: { value: s } }, s)));
   const opSelect = h('select', { attrs: { 'aria-label': 'Operation' }, on: { change: () => set({ op: opSelect.value }) } });
   const refresh = h('button', { on: { click: () => ((operationsOf = undefined), void view.update(params)) } }, 'Refresh');
+  const live = h('input', {
+    attrs: { type: 'checkbox' },
+    // Paging stays where it is: only the address's live flag changes.
+    on: { change: () => nav.go('/', { ...params, live: live.checked ? '' : 'off' }, { replace: true }) },
+  });
+  const liveLabel = h('label', { class: 'live', title: 'Show new traces, and changes to these, as they are recorded' }, live, ' Live');
   const headRow = h('tr');
   const body = h('tbody');
   const status = h('p', { class: 'table-status', attrs: { role: 'status' } });
   const pager = h('nav', { class: 'pager' });
   const element = h('section', { class: 'table-view' },
-    h('div', { class: 'controls' }, projectSelect, search, statusSelect, opSelect, refresh),
+    h('div', { class: 'controls' }, projectSelect, search, statusSelect, opSelect, refresh, liveLabel),
     h('table', { class: 'traces' }, h('thead', {}, headRow), body),
     status, pager);
 
@@ -101,31 +113,61 @@ export function createTableView(nav: Nav, projects: ProjectList): TableView {
     replace(opSelect, h('option', { attrs: { value: '' } }, 'any operation'), ...names.map((op) => h('option', { attrs: { value: op } }, op)));
   }
 
+  function renderRows(page: TablePage, offset: number, text: string): void {
+    shownPage = text;
+    const focused = document.activeElement instanceof HTMLTableRowElement && body.contains(document.activeElement)
+      ? document.activeElement.dataset.traceId : undefined;
+    replace(body, ...page.rows.map(rowOf));
+    if (focused !== undefined) body.querySelector<HTMLElement>(`tr[data-trace-id="${CSS.escape(focused)}"]`)?.focus();
+    const filtered = Boolean(params.q || params.status || params.op);
+    replace(status, page.total > 0 ? '' : filtered ? 'No traces match.' : `No traces recorded in project "${page.project}" yet.`);
+    renderPager(page, offset);
+  }
+
+  /** Reads the page `params` name; `quiet` (a live read) shows no error, the next read retries. */
+  async function load(quiet: boolean): Promise<void> {
+    const ticket = ++latest;
+    const offset = Number(params.offset) || 0;
+    let page: TablePage;
+    loading = true;
+    try {
+      page = await getJson<TablePage>('/api/traces', { project: params.project, q: params.q, status: params.status, op: params.op, sort: params.sort, dir: params.dir, offset: String(offset), limit: String(PAGE_SIZE) });
+    } catch (error) {
+      if (ticket === latest && !quiet) {
+        replace(status, h('span', { class: 'error' }, (error as Error).message));
+        // The next read that succeeds replaces the message, even with the same rows.
+        shownPage = '';
+      }
+      return;
+    } finally {
+      if (ticket === latest) loading = false;
+    }
+    // An older request that answers late must not overwrite a newer one's rows.
+    if (ticket !== latest) return;
+    const text = JSON.stringify(page);
+    if (quiet && text === shownPage) return;
+    // New traces may bring new operations to filter by.
+    if (operationsOf !== page.project || quiet) await loadOperations(page.project);
+    if (ticket !== latest) return;
+    opSelect.value = params.op ?? '';
+    renderRows(page, offset, text);
+  }
+
+  setInterval(() => {
+    if (params.live === 'off' || loading || !element.isConnected || document.visibilityState !== 'visible') return;
+    void load(true);
+  }, LIVE_INTERVAL_MS);
+
   const view: TableView = {
     element,
     async update(next) {
       params = next;
-      const ticket = ++latest;
       projectSelect.value = params.project ?? '';
       if (document.activeElement !== search) search.value = params.q ?? '';
       statusSelect.value = params.status ?? '';
+      live.checked = params.live !== 'off';
       renderHead();
-      const offset = Number(params.offset) || 0;
-      let page: TablePage;
-      try {
-        page = await getJson<TablePage>('/api/traces', { project: params.project, q: params.q, status: params.status, op: params.op, sort: params.sort, dir: params.dir, offset: String(offset), limit: String(PAGE_SIZE) });
-      } catch (error) {
-        if (ticket === latest) replace(status, h('span', { class: 'error' }, (error as Error).message));
-        return;
-      }
-      // An older request that answers late must not overwrite a newer one's rows.
-      if (ticket !== latest) return;
-      if (operationsOf !== page.project) await loadOperations(page.project);
-      opSelect.value = params.op ?? '';
-      replace(body, ...page.rows.map(rowOf));
-      const filtered = Boolean(params.q || params.status || params.op);
-      replace(status, page.total > 0 ? '' : filtered ? 'No traces match.' : `No traces recorded in project "${page.project}" yet.`);
-      renderPager(page, offset);
+      await load(false);
     },
   };
   return view;
