@@ -28,11 +28,6 @@ function likeAnywhere(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** `text` as a stored JSON string holds it, escaped for LIKE, anywhere in the value. */
-export function likePattern(text: string): string {
-  return likeAnywhere(asStoredJson(text));
-}
-
 /** True when some letter of `text` has a case outside ASCII, which LIKE would not fold. */
 export function needsUnicodeFolding(text: string): boolean {
   const beyondAscii = text.replace(/[\x00-\x7f]/g, '');

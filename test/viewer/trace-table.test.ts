@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStore } from '../../src/store/local-store.js';
 import { findTrace, readProjects, readRootOpNames, readTraceTable, traceTableSql, type TraceTableQuery } from '../../src/store/trace-table.js';
-import { containsAnyOf, likePattern, needsUnicodeFolding } from '../../src/store/text-search.js';
+import { containsAnyOf, needsUnicodeFolding } from '../../src/store/text-search.js';
 import { agentTrace, failedTrace, fillerTraces, HOSTILE_OUTPUT, runningTrace, seedCalls } from './seed.js';
 
 let dir: string;
@@ -91,7 +91,8 @@ describe('the trace table', () => {
     // As LIKE wildcards, "%" and "_" would match any filler's text.
     expect(ids({ search: 'ticket_number' })).toEqual([]);
     expect(ids({ search: '1%0' })).toEqual([]);
-    expect(likePattern('a"b\\c%d_e')).toBe('%a\\\\"b\\\\\\\\c\\%d\\_e%');
+    // The stored text is tested first, with the characters JSON-escaped, then LIKE-escaped.
+    expect(containsAnyOf([], ['output'], 'a"b\\c%d_e').params[0]).toBe('%a\\\\"b\\\\\\\\c\\%d\\_e%');
     expect(HOSTILE_OUTPUT).toContain('100%_done');
   });
 
