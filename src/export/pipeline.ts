@@ -59,7 +59,8 @@ export function toRecord(call: LiveCall, settings: ResolvedSettings): Call {
     output,
     exception: call.exception,
     attributes: processedAttributes(call, settings),
-    summary: copySummary(call.summaryNow),
+    // A leaf's summary no longer changes: the record may have it as it is.
+    summary: call.mayHaveChildren ? copySummary(call.summaryNow) : call.summaryNow,
   };
 }
 

@@ -3,7 +3,7 @@ import { activeOtelSpanContext } from '../export/otel-context.js';
 import { state } from '../state.js';
 import type { CallHandle } from '../types.js';
 import { LiveCall, type CallSpec } from './call.js';
-import { currentFrame, storage, type Frame } from './context.js';
+import { currentFrame, frameFor, storage, type Frame } from './context.js';
 
 /**
  * Opens a call under the current context, or returns undefined when nothing should be
@@ -51,7 +51,7 @@ function mergedWithGlobal(globalAttrs: Record<string, unknown>, own: Record<stri
 }
 
 export function enterCall<R>(call: LiveCall, frame: Frame | undefined, fn: () => R): R {
-  return storage.run({ call, attributes: frame?.attributes, disabled: false }, fn);
+  return storage.run(frameFor(call, frame), fn);
 }
 
 export function getCurrentCall(): CallHandle | undefined {

@@ -72,6 +72,12 @@ export class LiveCall implements CallHandle {
   queued = false;
   /** Inputs and output after the privacy pipeline, set by the first export and reused by a re-export. */
   content: RecordContent | undefined = undefined;
+  /**
+   * Set when the call becomes the open call of a context (context.ts frameFor): only then can
+   * calls start under it, roll usage up into it and re-export it. A call never set so (an SDK
+   * call, which stays a leaf) has a final summary once its own usage is read.
+   */
+  mayHaveChildren = false;
   /** The OpenTelemetry trace this call's trace joined (SPEC §7); set by beginCall, inherited by children. */
   otelTraceId: string | undefined = undefined;
 

@@ -18,6 +18,11 @@ export function currentFrame(): Frame | undefined {
   return storage.getStore();
 }
 
-export function childFrame(parent: Frame | undefined, call: LiveCall): Frame {
-  return { call, attributes: parent?.attributes, disabled: false };
+/**
+ * The frame in which `call` is the open call, under `outer`'s attributes. Every frame that holds
+ * a call is made here, so a call never passed here can have no children (LiveCall.mayHaveChildren).
+ */
+export function frameFor(call: LiveCall, outer: Frame | undefined): Frame {
+  call.mayHaveChildren = true;
+  return { call, attributes: outer?.attributes, disabled: false };
 }

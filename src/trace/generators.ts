@@ -6,7 +6,7 @@
  * dropped unfinished ends as cancelled when it is garbage-collected.
  */
 import type { LiveCall } from './call.js';
-import { storage, type Frame } from './context.js';
+import { frameFor, storage, type Frame } from './context.js';
 
 const abandoned = new FinalizationRegistry<{ call: LiveCall; values: unknown[] }>((held) => {
   held.call.cancel(held.values);
@@ -19,7 +19,7 @@ class GeneratorRecording {
   private watching = false;
 
   constructor(readonly call: LiveCall, outerFrame: Frame | undefined) {
-    this.frame = { call, attributes: outerFrame?.attributes, disabled: false };
+    this.frame = frameFor(call, outerFrame);
   }
 
   /** From the first resumption on, a generator dropped unfinished must still end its record. */

@@ -9,7 +9,7 @@ import { state } from '../state.js';
 import type { CallHandle, OpOptions } from '../types.js';
 import { beginCall } from './api.js';
 import type { LiveCall } from './call.js';
-import { currentFrame, storage } from './context.js';
+import { currentFrame, frameFor, storage } from './context.js';
 import { traceAsyncGenerator, traceGenerator } from './generators.js';
 import { inputsFromArgs, parameterList } from './params.js';
 
@@ -53,7 +53,7 @@ export function op<F extends AnyFunction>(fn: F, options: OpOptions = {}): Op<F>
     }
     let result: unknown;
     try {
-      result = storage.run({ call, attributes: frame?.attributes, disabled: false }, () => fn.apply(self, args));
+      result = storage.run(frameFor(call, frame), () => fn.apply(self, args));
     } catch (error) {
       call.fail(error);
       throw error;

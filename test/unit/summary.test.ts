@@ -88,6 +88,20 @@ describe('summary roll-up', () => {
     const after = await t.one('parent');
     expect(after.summary.usage).toEqual({ late: { requests: 1, inputTokens: 7, outputTokens: 1 } });
     expect(after.summary.totalCost).toBe(9);
+    // The first record keeps the summary it was exported with.
+    expect(before.summary.usage).toBeUndefined();
+    expect(before.summary.totalCost).toBeUndefined();
+  });
+
+  it('only a call that became a context can get children; the others are leaves', async () => {
+    let inside: LiveCall | undefined;
+    const outer = op(async function outer() {
+      inside = getCurrentCall() as LiveCall;
+    });
+    await outer();
+    expect(inside?.mayHaveChildren).toBe(true);
+    const leaf = beginCall({ opName: 'sdk', kind: 'llm' }, {}, currentFrame())!;
+    expect(leaf.mayHaveChildren).toBe(false);
   });
 });
 
