@@ -281,6 +281,70 @@ describe.skipIf(skip)('tracewire ui in a browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  /** Writes calls of trace `trace-<trace>` into the store, as an app would: each an `id` with a parent, a status, and (ended) a latency. */
+  function writeCalls(trace: string, calls: { id: string; parentId: string | null; status: 'running' | 'success' }[]): void {
+    const store = LocalStore.open(dir);
+    const base = fillerTraces(1, 'demo')[0]!;
+    const now = Date.now();
+    store.write(calls.map(({ id, parentId, status }, i) => ({
+      ...base, id, parentId, traceId: `trace-${trace}`, opName: id, displayName: id, status,
+      startedAt: new Date(now - 1000 + i * 100).toISOString(),
+      endedAt: status === 'running' ? null : new Date(now).toISOString(),
+      summary: status === 'running' ? {} : { latencyMs: 1000 - i * 100 },
+    })));
+    store.close();
+  }
+  const traceRequests = () => {
+    const seen: string[] = [];
+    page.on('request', (request) => request.url().includes('/api/trace?') && seen.push(request.url()));
+    return seen;
+  };
+
+  it('follows a running trace until its calls end, keeping the tab and the selected call', async () => {
+    writeCalls('follow', [{ id: 'follow-root', parentId: null, status: 'running' }, { id: 'follow-a', parentId: 'follow-root', status: 'running' }]);
+    await page.goto(`${url}#/trace/trace-follow`);
+    await page.click('.bar[data-call-id="follow-a"]');
+    await page.waitForSelector('.call-details[data-call-id="follow-a"]');
+    expect(await page.locator('.trace-head .live-note').count()).toBe(1);
+    await page.click('button[role=tab]:has-text("Architecture")');
+    await page.waitForSelector('.architecture');
+    writeCalls('follow', [
+      { id: 'follow-root', parentId: null, status: 'success' },
+      { id: 'follow-a', parentId: 'follow-root', status: 'success' },
+      { id: 'follow-b', parentId: 'follow-root', status: 'success' },
+    ]);
+    await page.waitForSelector('.trace-head .badge.status-success', { timeout: 10_000 });
+    expect(await page.locator('button[role=tab].active').innerText()).toBe('Architecture');
+    expect(await page.locator('.architecture .selected').evaluateAll((els) => els.map((el) => el.getAttribute('data-call-id')))).toEqual(['follow-a']);
+    await page.click('button[role=tab]:has-text("Timeline")');
+    expect(await page.locator('.timeline .bar').evaluateAll((bars) => bars.map((bar) => bar.getAttribute('data-call-id')))).toEqual(['follow-root', 'follow-a', 'follow-b']);
+    expect(await page.locator('.bar[data-call-id="follow-a"]').getAttribute('class')).toContain('status-success');
+    // The call clicked before is still the one shown and highlighted.
+    expect(await page.locator('.call-details').getAttribute('data-call-id')).toBe('follow-a');
+    expect(await page.locator('.timeline .selected').evaluateAll((els) => els.map((el) => el.getAttribute('data-call-id')))).toEqual(['follow-a']);
+    expect(await page.locator('.trace-head .live-note').count()).toBe(0);
+    // Every call has ended: the page reads the trace no more.
+    const reads = traceRequests();
+    await page.waitForTimeout(4500);
+    expect(reads).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('leaves a running trace as it is with live=off in the address', async () => {
+    writeCalls('still', [{ id: 'still-root', parentId: null, status: 'running' }]);
+    await page.goto(`${url}#/trace/trace-still?live=off`);
+    await page.waitForSelector('.trace-head .badge.status-running');
+    expect(await page.locator('.trace-head .live-note').count()).toBe(0);
+    const reads = traceRequests();
+    writeCalls('still', [{ id: 'still-root', parentId: null, status: 'success' }]);
+    await page.waitForTimeout(4500);
+    expect(reads).toEqual([]);
+    expect(await page.locator('.trace-head .badge').innerText()).toBe('running');
+    await page.reload();
+    await page.waitForSelector('.trace-head .badge.status-success');
+    expect(pageErrors).toEqual([]);
+  });
+
   it('stops cleanly on SIGTERM', async () => {
     const exited = new Promise<number | null>((resolve) => ui.once('exit', resolve));
     ui.kill('SIGTERM');

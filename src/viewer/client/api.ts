@@ -1,6 +1,9 @@
 /** The viewer server's JSON API, as the page sees it. */
 import type { Call, CallException, CallStatus } from '../../types.js';
 
+/** How often a live view (the table, a running trace) reads the server again. */
+export const LIVE_INTERVAL_MS = 2000;
+
 export interface TableRow {
   traceId: string;
   id: string;

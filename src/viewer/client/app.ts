@@ -52,7 +52,7 @@ async function route(): Promise<void> {
   const traceId = /^\/trace\/(.+)$/.exec(path)?.[1];
   if (traceId !== undefined) {
     shown = 'trace';
-    await showTrace(main, decodeURIComponent(traceId), project, nav);
+    await showTrace(main, decodeURIComponent(traceId), project, nav, params.live !== 'off');
     return;
   }
   table ??= createTableView(nav, projects);

@@ -5,7 +5,7 @@
  * few seconds while it is in view, and redrawn only when what it shows changed.
  */
 import { formatCost, formatLatency } from '../../cli/format.js';
-import { getJson, type Operations, type ProjectList, type TablePage, type TableRow } from './api.js';
+import { getJson, LIVE_INTERVAL_MS, type Operations, type ProjectList, type TablePage, type TableRow } from './api.js';
 import type { Nav, Params } from './app.js';
 import { formatTime, formatTokens, h, replace, statusBadge } from './dom.js';
 
@@ -15,7 +15,6 @@ export interface TableView {
 }
 
 const PAGE_SIZE = 50;
-const LIVE_INTERVAL_MS = 2000;
 const STATUSES = ['success', 'error', 'cancelled', 'running'];
 const COLUMNS: { key: string; label: string; sort?: string; numeric?: boolean }[] = [
   { key: 'started', label: 'Started', sort: 'startedAt' },

@@ -4,7 +4,7 @@
  */
 import { formatCost, formatLatency, totalTokensOf } from '../../cli/format.js';
 import type { Call } from '../../types.js';
-import { getJson, type TraceAnswer } from './api.js';
+import { getJson, LIVE_INTERVAL_MS, type TraceAnswer } from './api.js';
 import type { Nav } from './app.js';
 import { architectureView } from './architecture.js';
 import { detailsOf } from './details.js';
@@ -13,7 +13,12 @@ import { timelineView } from './timeline.js';
 
 type Tab = 'timeline' | 'architecture';
 
-export async function showTrace(main: HTMLElement, id: string, project: string, nav: Nav): Promise<void> {
+/**
+ * Shows trace `id`. Live (unless `live` is false): while any of its calls is running, the trace
+ * is read again every few seconds and drawn again when it changed, keeping the tab and the
+ * selected call; the reads stop once every call has ended, or when the page shows something else.
+ */
+export async function showTrace(main: HTMLElement, id: string, project: string, nav: Nav, live: boolean): Promise<void> {
   replace(main, h('p', { class: 'table-status' }, 'Loading…'));
   let trace: TraceAnswer;
   try {
@@ -22,11 +27,11 @@ export async function showTrace(main: HTMLElement, id: string, project: string, 
     replace(main, backLink(nav, project), h('p', { class: 'error' }, (error as Error).message));
     return;
   }
-  const calls = trace.calls;
-  const root = calls.find((call) => call.parentId === null) ?? calls[0]!;
+  let calls = trace.calls;
   let tab: Tab = 'timeline';
-  let selected: Call = calls.find((call) => call.id === id) ?? root;
+  let selected: Call = calls.find((call) => call.id === id) ?? rootOf(calls);
 
+  const head = h('section', { class: 'trace-head' });
   const details = h('aside', { class: 'details', attrs: { 'aria-label': 'Call details' } });
   const body = h('div', { class: 'trace-body' });
   const tabs = h('div', { class: 'tabs', attrs: { role: 'tablist' } });
@@ -46,22 +51,65 @@ export async function showTrace(main: HTMLElement, id: string, project: string, 
     replace(details, detailsOf(selected));
   }
 
-  replace(main,
-    backLink(nav, project),
-    h('section', { class: 'trace-head' },
-      h('h1', {}, root.displayName),
-      facts([
-        ['Trace', trace.traceId],
-        ['Started', formatTime(root.startedAt)],
-        ['Status', statusBadge(root.status)],
-        ['Latency', formatLatency(root.summary.latencyMs)],
-        ['Tokens', formatTokens(totalTokensOf(root.summary))],
-        ['Cost', formatCost(root.summary.totalCost)],
-        ['Calls', String(calls.length)],
-      ])),
-    tabs,
-    h('div', { class: 'trace-layout' }, body, details));
+  replace(main, backLink(nav, project), head, tabs, h('div', { class: 'trace-layout' }, body, details));
+  renderHead(head, trace, live && isRunning(calls));
   render();
+  if (!live || !isRunning(calls)) return;
+
+  let shown = JSON.stringify(calls);
+  let reading = false;
+  const timer = setInterval(async () => {
+    if (!head.isConnected) {
+      clearInterval(timer);
+      return;
+    }
+    if (reading || document.visibilityState !== 'visible') return;
+    reading = true;
+    try {
+      // A failed read changes nothing on screen: the next one retries.
+      const next = await getJson<TraceAnswer>('/api/trace', { id, project }).catch(() => undefined);
+      if (next === undefined || !head.isConnected) return;
+      const running = isRunning(next.calls);
+      if (!running) clearInterval(timer);
+      const text = JSON.stringify(next.calls);
+      if (text === shown && running) return;
+      shown = text;
+      trace = next;
+      calls = next.calls;
+      selected = calls.find((call) => call.id === selected.id) ?? rootOf(calls);
+      const focused = document.activeElement?.closest('[data-call-id]')?.getAttribute('data-call-id');
+      renderHead(head, trace, running);
+      render();
+      if (focused) body.querySelector<HTMLElement>(`[data-call-id="${CSS.escape(focused)}"]`)?.focus();
+    } finally {
+      reading = false;
+    }
+  }, LIVE_INTERVAL_MS);
+}
+
+function rootOf(calls: readonly Call[]): Call {
+  return calls.find((call) => call.parentId === null) ?? calls[0]!;
+}
+
+function isRunning(calls: readonly Call[]): boolean {
+  return calls.some((call) => call.status === 'running');
+}
+
+/** The trace's name and totals; `updating` says that the page follows the trace as it runs. */
+function renderHead(head: HTMLElement, trace: TraceAnswer, updating: boolean): void {
+  const root = rootOf(trace.calls);
+  replace(head,
+    h('h1', {}, root.displayName),
+    facts([
+      ['Trace', trace.traceId],
+      ['Started', formatTime(root.startedAt)],
+      ['Status', statusBadge(root.status)],
+      ['Latency', formatLatency(root.summary.latencyMs)],
+      ['Tokens', formatTokens(totalTokensOf(root.summary))],
+      ['Cost', formatCost(root.summary.totalCost)],
+      ['Calls', String(trace.calls.length)],
+    ]),
+    updating ? h('p', { class: 'live-note' }, 'Live: updated while calls run') : null);
 }
 
 function backLink(nav: Nav, project: string): HTMLElement {
