@@ -52,9 +52,10 @@ export async function showTrace(main: HTMLElement, id: string, project: string, 
   }
 
   replace(main, backLink(nav, project), head, tabs, h('div', { class: 'trace-layout' }, body, details));
-  renderHead(head, trace, live && isRunning(calls));
+  const following = live && isRunning(calls);
+  renderHead(head, trace, following);
   render();
-  if (!live || !isRunning(calls)) return;
+  if (!following) return;
 
   let shown = JSON.stringify(calls);
   let reading = false;
@@ -68,7 +69,7 @@ export async function showTrace(main: HTMLElement, id: string, project: string, 
     try {
       // A failed read changes nothing on screen: the next one retries.
       const next = await getJson<TraceAnswer>('/api/trace', { id, project }).catch(() => undefined);
-      if (next === undefined || !head.isConnected) return;
+      if (next === undefined || next.calls.length === 0 || !head.isConnected) return;
       const running = isRunning(next.calls);
       if (!running) clearInterval(timer);
       const text = JSON.stringify(next.calls);
