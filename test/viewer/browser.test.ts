@@ -66,6 +66,8 @@ describe.skipIf(skip)('tracewire ui in a browser', () => {
   });
 
   const rowIds = () => page.locator('table.traces tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-trace-id')));
+  /** The ids of the calls highlighted in a trace view ('.timeline' or '.architecture'). */
+  const selectedIds = (view: string) => page.locator(`${view} .selected`).evaluateAll((els) => els.map((el) => el.getAttribute('data-call-id')));
   async function waitForRows(count: number): Promise<void> {
     await page.waitForFunction((n) => document.querySelectorAll('table.traces tbody tr').length === n, count);
   }
@@ -160,7 +162,7 @@ describe.skipIf(skip)('tracewire ui in a browser', () => {
     const details = page.locator('.call-details');
     await page.waitForSelector('.call-details[data-call-id="agent-search-2"]');
     // The highlight moves with the click, to that bar alone.
-    expect(await page.locator('.timeline .selected').evaluateAll((els) => els.map((el) => el.getAttribute('data-call-id')))).toEqual(['agent-search-2']);
+    expect(await selectedIds('.timeline')).toEqual(['agent-search-2']);
     const inputs = details.locator('[data-section=inputs] pre');
     expect(JSON.parse(await inputs.innerText())).toEqual({ query: 'refund timing', limit: 5 });
     await page.click('.bar[data-call-id="agent-flaky"]');
@@ -189,7 +191,7 @@ describe.skipIf(skip)('tracewire ui in a browser', () => {
     ]);
     await search.locator('tbody tr').nth(1).click();
     await page.waitForSelector('.call-details[data-call-id="agent-search-2"]');
-    expect(await page.locator('.architecture .selected').evaluateAll((els) => els.map((el) => el.getAttribute('data-call-id')))).toEqual(['agent-search-2']);
+    expect(await selectedIds('.architecture')).toEqual(['agent-search-2']);
     expect(await components.nth(3).locator('.component-head').innerText()).toContain('1 failed');
     expect(pageErrors).toEqual([]);
   });
@@ -239,14 +241,9 @@ describe.skipIf(skip)('tracewire ui in a browser', () => {
     expect(await page.locator('select[aria-label=Operation] option').allInnerTexts()).toContain('late_job');
   });
 
-  /** Writes one trace into the store as an app would: a root call of op `name`, started now. */
+  /** Writes one trace into the store as an app would: a root call of op `live_job`, started now. */
   function writeTrace(id: string, status: 'running' | 'success'): void {
-    const store = LocalStore.open(dir);
-    store.write(fillerTraces(1, 'demo').map((call) => ({
-      ...call, id, traceId: `trace-${id}`, startedAt: new Date().toISOString(), endedAt: status === 'running' ? null : new Date().toISOString(),
-      status, opName: 'live_job', displayName: 'live_job',
-    })));
-    store.close();
+    writeCalls(id, [{ id, parentId: null, status, name: 'live_job' }]);
   }
   const firstRow = () => page.locator('table.traces tbody tr').first();
   const waitForFirstRow = (traceId: string, status: string) => page.waitForFunction(([id, s]) => {
@@ -281,15 +278,19 @@ describe.skipIf(skip)('tracewire ui in a browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  /** Writes calls of trace `trace-<trace>` into the store, as an app would: each an `id` with a parent, a status, and (ended) a latency. */
-  function writeCalls(trace: string, calls: { id: string; parentId: string | null; status: 'running' | 'success' }[]): void {
+  /**
+   * Writes calls of trace `trace-<trace>` into the store, as an app would: each an `id` (its op
+   * and display name too, unless `name` is given) with a parent and a status, started from now
+   * on in order; ended ones end a second from now.
+   */
+  function writeCalls(trace: string, calls: { id: string; parentId: string | null; status: 'running' | 'success'; name?: string }[]): void {
     const store = LocalStore.open(dir);
     const base = fillerTraces(1, 'demo')[0]!;
     const now = Date.now();
-    store.write(calls.map(({ id, parentId, status }, i) => ({
-      ...base, id, parentId, traceId: `trace-${trace}`, opName: id, displayName: id, status,
-      startedAt: new Date(now - 1000 + i * 100).toISOString(),
-      endedAt: status === 'running' ? null : new Date(now).toISOString(),
+    store.write(calls.map(({ id, parentId, status, name = id }, i) => ({
+      ...base, id, parentId, traceId: `trace-${trace}`, opName: name, displayName: name, status,
+      startedAt: new Date(now + i * 100).toISOString(),
+      endedAt: status === 'running' ? null : new Date(now + 1000).toISOString(),
       summary: status === 'running' ? {} : { latencyMs: 1000 - i * 100 },
     })));
     store.close();
@@ -315,13 +316,13 @@ describe.skipIf(skip)('tracewire ui in a browser', () => {
     ]);
     await page.waitForSelector('.trace-head .badge.status-success', { timeout: 10_000 });
     expect(await page.locator('button[role=tab].active').innerText()).toBe('Architecture');
-    expect(await page.locator('.architecture .selected').evaluateAll((els) => els.map((el) => el.getAttribute('data-call-id')))).toEqual(['follow-a']);
+    expect(await selectedIds('.architecture')).toEqual(['follow-a']);
     await page.click('button[role=tab]:has-text("Timeline")');
     expect(await page.locator('.timeline .bar').evaluateAll((bars) => bars.map((bar) => bar.getAttribute('data-call-id')))).toEqual(['follow-root', 'follow-a', 'follow-b']);
     expect(await page.locator('.bar[data-call-id="follow-a"]').getAttribute('class')).toContain('status-success');
     // The call clicked before is still the one shown and highlighted.
     expect(await page.locator('.call-details').getAttribute('data-call-id')).toBe('follow-a');
-    expect(await page.locator('.timeline .selected').evaluateAll((els) => els.map((el) => el.getAttribute('data-call-id')))).toEqual(['follow-a']);
+    expect(await selectedIds('.timeline')).toEqual(['follow-a']);
     expect(await page.locator('.trace-head .live-note').count()).toBe(0);
     // Every call has ended: the page reads the trace no more.
     const reads = traceRequests();
