@@ -10,13 +10,13 @@
  */
 import type { Copier, ShapeNode, ShapeSite } from './shape-copy.js';
 import type { JsonObject, JsonValue, KeyRedaction, Snapshot, SnapshotLimits } from './snapshot.js';
+import { NUMBER_BYTES } from './size.js';
 
 /** The answer when the value is not plain data within the limits. */
 export const NOT_PLAIN: unique symbol = Symbol('not plain');
 
 /** Deeper than this it is probably a cycle: left to the general walk, which names it. */
 const PLAIN_MAX_DEPTH = 32;
-const NUMBER_BYTES = 8;
 
 /** Thrown to leave the copy at once; never seen outside this file. */
 const ABANDON = Symbol('abandon');

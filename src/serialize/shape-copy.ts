@@ -10,8 +10,9 @@
  * So a ShapeSite (one per place that copies: a traced method's inputs, its outputs) learns the
  * key lists it meets at each position of the data, and once a list has been seen twice among
  * the last few it compiles a function that copies an object with exactly those keys, in that
- * order, as a literal. Values still go through the copier one by one, with every check and
- * size count of the key-by-key copy, so the result and its size are the same; an object
+ * order, as a literal. Every value gets the checks and size count of the key-by-key copy, so
+ * the result and its size are the same: a string, number, boolean or null where the list first
+ * had one is checked and counted inline, anything else goes through the copier. An object
  * matching no compiled list is copied key by key, as without a site.
  *
  * Not compiled (copied key by key): lists longer than MAX_SHAPE_KEYS or than the limits allow,
@@ -20,6 +21,7 @@
  * Memory is bounded: a few shapes per position and MAX_SITE_SHAPES per site.
  */
 import type { JsonObject, JsonValue, KeyRedaction, SnapshotLimits } from './snapshot.js';
+import { NUMBER_BYTES } from './size.js';
 
 /** What a compiled copy needs of the copier (plain-copy.ts). */
 export interface Copier {
@@ -64,6 +66,10 @@ export class ShapeSite {
       this.compiled = 0;
     }
     return this.root;
+  }
+
+  get maxStringLength(): number {
+    return this.limits!.maxStringLength;
   }
 
   /** Whether an object with these keys, in this order, may be copied by a compiled literal. */
@@ -129,7 +135,7 @@ export class ShapeNode {
       this.failedLearns = MAX_FAILED_LEARNS;
       return;
     }
-    const copy = compile(keys, keys.map(() => new ShapeNode(site)));
+    const copy = compile(keys, keys.map((key) => leafKindOf((value as Record<string, unknown>)[key])), site.maxStringLength, keys.map(() => new ShapeNode(site)));
     if (copy === undefined) return;
     site.compiled++;
     this.shapes.push({ keys, copy });
@@ -157,13 +163,47 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+/** The type a key's value had when its list was compiled: such leaves are copied inline. */
+type LeafKind = 'string' | 'number' | 'boolean' | 'null' | undefined;
+
+function leafKindOf(value: unknown): LeafKind {
+  if (value === null) return 'null';
+  const type = typeof value;
+  return type === 'string' || type === 'number' || type === 'boolean' ? type : undefined;
+}
+
+/**
+ * The inline copy of a leaf of the kind the key had when compiled, with the checks and the size
+ * count of Copier.value (plain-copy.ts); anything else goes to the copier. Copying the usual
+ * leaves inline keeps each compiled copy small: with every value going through the copier,
+ * the optimizing compiler inlined the copier's whole `value` once per key, and a traced call
+ * ran through several kilobytes of such code, cold in the CPU's instruction cache each time.
+ */
+function leafCopy(kind: LeafKind, v: string, i: number, maxStringLength: number): string {
+  const general = `c.value(${v}, d, n[${i}])`;
+  switch (kind) {
+    case 'string':
+      return `typeof ${v} === "string" && ${v}.length <= ${maxStringLength} ? (b += ${v}.length + 2, ${v}) : ${general}`;
+    case 'number':
+      // Finite exactly when v - v is 0; -0 is copied as 0, as the copier does.
+      return `typeof ${v} === "number" && ${v} - ${v} === 0 ? (b += ${NUMBER_BYTES}, ${v} === 0 ? 0 : ${v}) : ${general}`;
+    case 'boolean':
+      return `typeof ${v} === "boolean" ? (b += 5, ${v}) : ${general}`;
+    case 'null':
+      return `${v} === null ? (b += 4, null) : ${general}`;
+    default:
+      return general;
+  }
+}
+
 /**
  * The copy of one key list: reads every value, gives up (undefined) if one is undefined, since
- * that key is left out of a copy, then builds the literal with each value copied through the
- * copier and its node, and counts the keys' size as the key-by-key copy does. Keys are written
- * as JSON string literals, which are valid JavaScript string literals.
+ * that key is left out of a copy, then builds the literal with each value copied inline (a
+ * leaf of the kind seen when compiled) or through the copier and its node, and counts the
+ * keys' and leaves' size as the key-by-key copy does. Keys are written as JSON string
+ * literals, which are valid JavaScript string literals.
  */
-function compile(keys: readonly string[], children: ShapeNode[]): CompiledCopy | undefined {
+function compile(keys: readonly string[], kinds: readonly LeafKind[], maxStringLength: number, children: ShapeNode[]): CompiledCopy | undefined {
   // Each key adds its length and 4 (quotes, colon, comma); the braces add 2.
   const keyBytes = keys.reduce((sum, key) => sum + key.length + 4, 2);
   const lines: string[] = [];
@@ -171,8 +211,10 @@ function compile(keys: readonly string[], children: ShapeNode[]): CompiledCopy |
     lines.push(`const ${keys.map((key, i) => `v${i} = o[${JSON.stringify(key)}]`).join(', ')};`);
     lines.push(`if (${keys.map((_, i) => `v${i} === undefined`).join(' || ')}) return undefined;`);
   }
-  lines.push(`const out = { ${keys.map((key, i) => `${JSON.stringify(key)}: c.value(v${i}, d, n[${i}])`).join(', ')} };`);
-  lines.push(`c.bytes += ${keyBytes};`, 'c.checkBudget();', 'return out;');
+  lines.push(`let b = ${keyBytes};`);
+  lines.push(`const out = { ${keys.map((key, i) => `${JSON.stringify(key)}: ${leafCopy(kinds[i], `v${i}`, i, maxStringLength)}`).join(', ')} };`);
+  // Nested values counted their own size already; the sum is the same in any order.
+  lines.push('c.bytes += b;', 'c.checkBudget();', 'return out;');
   try {
     const make = new Function('n', `return function compiledCopy(o, c, d) {\n${lines.join('\n')}\n};`) as (n: ShapeNode[]) => CompiledCopy;
     return make(children);

@@ -11,9 +11,7 @@ import {
   functionMarker, isStackOverflow, moreItemsMarker, moreKeysMarker, threwMarker, unserializableMarker,
 } from './markers.js';
 import type { JsonObject, JsonValue, KeyRedaction, Snapshot, SnapshotLimits } from './snapshot.js';
-
-/** Rough JSON size of a number; an estimate is all the queue bound needs. */
-const NUMBER_BYTES = 8;
+import { NUMBER_BYTES } from './size.js';
 
 /** The general walk alone (snapshot() takes it when the plain copy gives up; tests call it directly). */
 export function walkedSnapshot(value: unknown, limits: SnapshotLimits, redaction?: KeyRedaction): Snapshot {

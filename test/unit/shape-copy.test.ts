@@ -81,6 +81,22 @@ describe('compiled copies (ShapeSite)', () => {
     expect(site.compiled).toBe(6);
   });
 
+  it('copy a leaf whose type changed since its key list was compiled, as the walk does', () => {
+    const site = new ShapeSite();
+    const learned = { text: 'a', count: 1, flag: true, none: null };
+    const others: unknown[] = ['b', 2, -0, false, null, { x: 1 }, [1, 'y'], Number.NaN, Number.POSITIVE_INFINITY, 'z'.repeat(41)];
+    const values = others.flatMap((other) => [
+      { text: other, count: 1, flag: true, none: null },
+      { text: 'a', count: other, flag: true, none: null },
+      { text: 'a', count: 1, flag: other, none: null },
+      { text: 'a', count: 1, flag: true, none: other },
+    ]);
+    const limits = { ...DEFAULT_SNAPSHOT_LIMITS, maxStringLength: 40 };
+    expectSameAsWalk(site, [learned, learned, ...values, learned], limits);
+    expect(site.compiled).toBe(1);
+    expect(snapshot({ text: 'a', count: -0, flag: true, none: null }, limits, undefined, site).value).toEqual({ text: 'a', count: 0, flag: true, none: null });
+  });
+
   it('leave out a key whose value is undefined, like the key-by-key copy', () => {
     const site = new ShapeSite();
     const body = { model: 'm', temperature: 0.5, messages: [{ role: 'user', content: 'hi' }] };
