@@ -12,13 +12,22 @@ export function modelOf(output: unknown, inputs: Record<string, unknown>): strin
   return nonEmptyString(asObject(output)?.model) ?? nonEmptyString(inputs.model);
 }
 
-/** Builds a `Usage` keeping only the counts that are numbers. */
-export function buildUsage(counts: Record<string, unknown>): Usage {
+/**
+ * A `Usage` with the token counts that are numbers. Each field is set by name, so every response
+ * of one kind builds an object of the same shape, which later copies and roll-ups handle fast.
+ */
+function tokenUsage(input: unknown, output: unknown, total: unknown, cacheRead?: unknown, reasoning?: unknown): Usage {
   const usage: Usage = { requests: 1 };
-  for (const key of Object.keys(counts)) {
-    const value = count(counts[key]);
-    if (value !== undefined) usage[key] = value;
-  }
+  const inputTokens = count(input);
+  if (inputTokens !== undefined) usage.inputTokens = inputTokens;
+  const outputTokens = count(output);
+  if (outputTokens !== undefined) usage.outputTokens = outputTokens;
+  const totalTokens = count(total);
+  if (totalTokens !== undefined) usage.totalTokens = totalTokens;
+  const cacheReadTokens = count(cacheRead);
+  if (cacheReadTokens !== undefined) usage.cacheReadTokens = cacheReadTokens;
+  const reasoningTokens = count(reasoning);
+  if (reasoningTokens !== undefined) usage.reasoningTokens = reasoningTokens;
   return usage;
 }
 
@@ -41,14 +50,14 @@ export function chatUsage(output: unknown, inputs: Record<string, unknown>): Mod
   if (usage === undefined) return entry(output, inputs, { requests: 1 });
   const promptDetails = asObject(usage.prompt_tokens_details);
   const completionDetails = asObject(usage.completion_tokens_details);
-  return entry(output, inputs, buildUsage({
-    inputTokens: usage.prompt_tokens,
-    outputTokens: usage.completion_tokens,
-    totalTokens: usage.total_tokens,
+  return entry(output, inputs, tokenUsage(
+    usage.prompt_tokens,
+    usage.completion_tokens,
+    usage.total_tokens,
     // DeepSeek reports cache hits at the top level instead of in the details.
-    cacheReadTokens: promptDetails?.cached_tokens ?? usage.prompt_cache_hit_tokens,
-    reasoningTokens: completionDetails?.reasoning_tokens,
-  }));
+    promptDetails?.cached_tokens ?? usage.prompt_cache_hit_tokens,
+    completionDetails?.reasoning_tokens,
+  ));
 }
 
 export const completionsUsage = chatUsage;
@@ -57,20 +66,20 @@ export const completionsUsage = chatUsage;
 export function responsesUsage(output: unknown, inputs: Record<string, unknown>): ModelUsage[] {
   const usage = asObject(asObject(output)?.usage);
   if (usage === undefined) return entry(output, inputs, { requests: 1 });
-  return entry(output, inputs, buildUsage({
-    inputTokens: usage.input_tokens,
-    outputTokens: usage.output_tokens,
-    totalTokens: usage.total_tokens,
-    cacheReadTokens: asObject(usage.input_tokens_details)?.cached_tokens,
-    reasoningTokens: asObject(usage.output_tokens_details)?.reasoning_tokens,
-  }));
+  return entry(output, inputs, tokenUsage(
+    usage.input_tokens,
+    usage.output_tokens,
+    usage.total_tokens,
+    asObject(usage.input_tokens_details)?.cached_tokens,
+    asObject(usage.output_tokens_details)?.reasoning_tokens,
+  ));
 }
 
 /** Embeddings bill input only: `prompt_tokens` and `total_tokens`, no output. */
 export function embeddingsUsage(output: unknown, inputs: Record<string, unknown>): ModelUsage[] {
   const usage = asObject(asObject(output)?.usage);
   if (usage === undefined) return entry(output, inputs, { requests: 1 });
-  return entry(output, inputs, buildUsage({ inputTokens: usage.prompt_tokens, totalTokens: usage.total_tokens }));
+  return entry(output, inputs, tokenUsage(usage.prompt_tokens, undefined, usage.total_tokens));
 }
 
 /**
@@ -89,13 +98,11 @@ export function imagesUsage(output: unknown, inputs: Record<string, unknown>): M
 export function transcriptionUsage(output: unknown, inputs: Record<string, unknown>): ModelUsage[] {
   const usage = asObject(asObject(output)?.usage);
   if (usage === undefined) return entry(output, inputs, { requests: 1 });
-  if (usage.type === 'duration') return entry(output, inputs, buildUsage({ audioSeconds: usage.seconds }));
-  return entry(output, inputs, buildUsage({
-    inputTokens: usage.input_tokens,
-    outputTokens: usage.output_tokens,
-    totalTokens: usage.total_tokens,
-    cacheReadTokens: asObject(usage.input_token_details)?.cached_tokens,
-  }));
+  if (usage.type === 'duration') {
+    const seconds = count(usage.seconds);
+    return entry(output, inputs, seconds === undefined ? { requests: 1 } : { requests: 1, audioSeconds: seconds });
+  }
+  return entry(output, inputs, tokenUsage(usage.input_tokens, usage.output_tokens, usage.total_tokens, asObject(usage.input_token_details)?.cached_tokens));
 }
 
 /** Endpoints with no token usage (moderations, translations): one request of that model. */

@@ -11,7 +11,7 @@ import type { CallException, CallHandle, CallKind, CallStatus, OpSettings, Summa
 import { idStamp, uuidv7 } from './ids.js';
 import { addCostTo, addUsageTo, priceUsage } from './summary.js';
 
-/** Finds usage in an SDK method's output (an integration's `usage`). */
+/** Finds usage in an SDK method's output (an integration's `usage`), in objects made by each read: the call keeps them. */
 export type UsageReader = (output: unknown, inputs: Record<string, unknown>) => Array<{ model: string; usage: Usage }>;
 
 /** What export/pipeline.ts makes of `inputs` and `output`. */
@@ -133,6 +133,11 @@ export class LiveCall implements CallHandle {
 
   /** Integrations report what the provider billed; it is priced and rolled up when the call ends. */
   addUsage(model: string, usage: Usage): void {
+    this.takeUsage(model, usage, true);
+  }
+
+  /** `copy` false: `usage` was made for this call (a UsageReader's), so the call may keep it. */
+  private takeUsage(model: string, usage: Usage, copy: boolean): void {
     const own = (this.ownUsage ??= []);
     for (const entry of own) {
       if (entry[0] === model) {
@@ -140,7 +145,7 @@ export class LiveCall implements CallHandle {
         return;
       }
     }
-    own.push([model, { ...usage }]);
+    own.push([model, copy ? { ...usage } : usage]);
   }
 
   succeed(output: unknown): void {
@@ -183,7 +188,7 @@ export class LiveCall implements CallHandle {
     } catch {
       return;
     }
-    for (const entry of entries) this.addUsage(entry.model, entry.usage);
+    for (const entry of entries) this.takeUsage(entry.model, entry.usage, false);
   }
 
   fail(error: unknown, partialOutput?: unknown): void {
@@ -233,7 +238,8 @@ export class LiveCall implements CallHandle {
         summary.usage ??= {};
         const target = summary.usage[model];
         if (target) addUsageTo(target, usage);
-        else summary.usage[model] = { ...usage };
+        // The entry is this call's own and dropped after the roll-up: its summary may keep it.
+        else summary.usage[model] = call === this ? usage : { ...usage };
         if (cost) addCostTo(summary, model, cost);
       }
     }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setPricer } from '../../src/cost/index.js';
-import { getCurrentCall, op } from '../../src/index.js';
+import { flush, getCurrentCall, op } from '../../src/index.js';
 import { beginCall } from '../../src/trace/api.js';
 import type { LiveCall, UsageReader } from '../../src/trace/call.js';
 import { currentFrame } from '../../src/trace/context.js';
@@ -155,6 +155,20 @@ describe('usage read from an SDK output (succeedWithUsage)', () => {
     expect(seen).toMatchObject({ usage: { m: { requests: 1, inputTokens: 6 } }, totalCost: 6 });
     expect(parent!.summary.usage).toEqual({ m: { requests: 1, inputTokens: 6 } });
     expect((await t.one('agent')).summary.totalCost).toBe(6);
+  });
+
+  it('keeps each call\'s usage its own: siblings rolling up into the parent leave the first call\'s record as it was', async () => {
+    const { read } = reader();
+    await op(async function agent() {
+      for (const n of [1, 10, 100]) sdkCall({ model: 'm' }).succeedWithUsage({ n }, read, { model: 'm' });
+      await flush();
+      sdkCall({ model: 'm' }).succeedWithUsage({ n: 1000 }, read, { model: 'm' });
+    })();
+    const calls = await t.calls();
+    expect(calls.filter((c) => c.opName === 'sdk').map((c) => c.summary.usage)).toEqual([1, 10, 100, 1000].map((n) => ({ m: { requests: 1, inputTokens: n } })));
+    const agent = calls.filter((c) => c.opName === 'agent');
+    expect(agent.at(-1)!.summary.usage).toEqual({ m: { requests: 4, inputTokens: 1111 } });
+    expect(new Set(calls.map((c) => c.summary.usage!.m)).size).toBe(calls.length);
   });
 
   it('reaches the parent when the call itself was dropped by a full queue', async () => {
