@@ -3,7 +3,7 @@
  * openai, @anthropic-ai/sdk, cohere-ai and @mistralai/mistralai served by an in-memory fetch,
  * the local store's sustained rate, memory under an exporter that never finishes, and, for
  * reference, what observing the response alone and a minimal recording tracer cost the same openai
- * call (bench/cases/floor.mjs).
+ * call and stream (bench/cases/floor.mjs).
  * Prints tables and writes bench/results.json. Always exits 0: the bench reports, the tests
  * decide.
  *   npm run bench        (builds first; or `npx tsup && node bench/run.mjs`)
@@ -40,7 +40,7 @@ const CASES = [
   { key: 'opLocal', title: 'op() overhead, local exporter', run: () => runCase('op-overhead', ['local']) },
   { key: 'opDisabled', title: 'op() overhead, TRACEWIRE_DISABLED=true', run: () => runCase('op-overhead', ['disabled'], DISABLED) },
   ...SDK_CASES,
-  { key: 'floor', title: 'reference: an observing-only and a minimal recording tracer, openai calls', run: () => runCase('floor') },
+  { key: 'floor', title: 'reference: an observing-only and a minimal recording tracer, openai calls and streams', run: () => runCase('floor') },
   { key: 'processTax', title: 'untraced openai calls, clean vs tracing-on vs op()-context process (alternating)', run: runProcessTax },
   { key: 'store', title: 'local store throughput', run: () => runCase('store-throughput') },
   { key: 'memory', title: 'memory with a hanging exporter', run: () => runCase('memory') },

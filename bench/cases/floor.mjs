@@ -8,10 +8,14 @@
  * redaction, size bounds, context, nesting, settings, ids to spec, or error and stream paths.
  * Beside it, a tracer that only observes each response (no copy, no record): the cost of
  * seeing the result at all.
+ * The same two for a 200-chunk stream: one that only sees each chunk, on a promise reaction
+ * registered before the app's (as any tracer must, to see a chunk before the app can change
+ * it), and a minimal stream recorder that also folds each chunk's text into the rebuilt reply
+ * and records the stream once it ends.
  *   node bench/cases/floor.mjs
  */
 import { report } from '../lib/child.mjs';
-import { jsonFetch } from '../lib/fake-wire.mjs';
+import { jsonFetch, sseFetch } from '../lib/fake-wire.mjs';
 import { abRounds, clock, yieldToTimers } from '../lib/measure.mjs';
 import { SDKS } from '../lib/sdks.mjs';
 
@@ -19,6 +23,8 @@ const sdk = SDKS.openai;
 const CALLS = sdk.plainCalls;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 31);
 const BATCH = 64;
+const STREAMS = 20;
+const STREAM_CHUNKS = 200;
 
 function copy(value) {
   if (typeof value !== 'object' || value === null) return value;
@@ -100,6 +106,61 @@ const observingTracer = (client) => watchCreate(client, () => ({ output: undefin
   lastSeen = call;
 }, { watchErrors: false });
 
+/**
+ * Wraps a stream's `iterator` (what every way of reading an openai Stream calls) so that
+ * `onStep` sees each step of the SDK's own iterator on a reaction registered before the app's.
+ */
+function watchChunks(stream, onStep) {
+  const iterator = stream.iterator;
+  const ignore = () => {};
+  stream.iterator = function () {
+    const source = iterator.call(this);
+    return {
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      next() {
+        const step = source.next();
+        step.then(onStep, ignore);
+        return step;
+      },
+      return(value) {
+        return source.return(value);
+      },
+    };
+  };
+}
+
+/** Sees every chunk and keeps a reference to the last; no copy, no record. */
+const observingStreamTracer = (client) => watchCreate(client, () => ({ chunk: undefined }), (call, stream) => {
+  watchChunks(stream, (step) => {
+    if (!step.done) lastSeen = step.value;
+  });
+}, { watchErrors: false });
+
+/** Folds each chunk's text into the reply and records the stream once it ends. */
+const minimalStreamTracer = (client) => watchCreate(client,
+  (body) => ({ start: performance.now(), wall: Date.now(), end: 0, inputs: copy(body), output: null, usage: null }),
+  (call, stream) => {
+    const pieces = [];
+    let head;
+    let finishReason = null;
+    watchChunks(stream, (step) => {
+      if (step.done) {
+        call.end = performance.now();
+        call.output = { id: head?.id, model: head?.model, created: head?.created, choices: [{ index: 0, message: { role: 'assistant', content: pieces.join('') }, finish_reason: finishReason }] };
+        enqueue(call);
+        return;
+      }
+      const chunk = step.value;
+      head ??= chunk;
+      const choice = chunk.choices?.[0];
+      if (typeof choice?.delta?.content === 'string') pieces.push(choice.delta.content);
+      if (choice?.finish_reason) finishReason = choice.finish_reason;
+    });
+  },
+  { watchErrors: true });
+
 const makeClient = await sdk.clientFactory();
 const basic = sdk.plain();
 const bare = makeClient(jsonFetch(basic));
@@ -110,7 +171,33 @@ const round = (client) => () => clock(async () => {
   for (let i = 0; i < CALLS; i++) sink += await sdk.callPlain(client, basic.request);
   drain();
 });
+const common = { rounds: ROUNDS, warmup: 4, settle: yieldToTimers };
 const before = exported;
-const result = await abRounds({ rounds: ROUNDS, warmup: 4, units: CALLS, settle: yieldToTimers, variants: { bare: round(bare), observing: round(observing), minimal: round(minimal) } });
-report({ calls: CALLS, rounds: ROUNDS, recorded: exported - before, ...result, sink: sink > 0 && lastRecord !== undefined && lastSeen !== undefined });
+const plain = await abRounds({ ...common, units: CALLS, variants: { bare: round(bare), observing: round(observing), minimal: round(minimal) } });
+const plainRecorded = exported - before;
+
+const stream = sdk.stream(STREAM_CHUNKS);
+const streamClients = {
+  bare: makeClient(sseFetch(stream)),
+  observing: observingStreamTracer(makeClient(sseFetch(stream))),
+  minimal: minimalStreamTracer(makeClient(sseFetch(stream))),
+};
+let lastText = '';
+const streamRound = (client) => () => clock(async () => {
+  for (let i = 0; i < STREAMS; i++) {
+    for await (const chunk of await sdk.streamOf(client, stream.request)) sink += chunk ? 1 : 0;
+  }
+  drain();
+  lastText = lastRecord?.output?.choices?.[0]?.message?.content ?? '';
+});
+const streamBefore = exported;
+const streamed = await abRounds({ ...common, units: STREAMS, variants: Object.fromEntries(Object.entries(streamClients).map(([name, client]) => [name, streamRound(client)])) });
+report({
+  calls: CALLS,
+  rounds: ROUNDS,
+  recorded: plainRecorded,
+  ...plain,
+  stream: { streams: STREAMS, chunks: STREAM_CHUNKS, recorded: exported - streamBefore, rebuilt: lastText === stream.expectedText, ...streamed },
+  sink: sink > 0 && lastRecord !== undefined && lastSeen !== undefined,
+});
 process.exit(0);

@@ -141,5 +141,28 @@ export function summarizeFloor(run, openai) {
     ['tracer', 'bare µs/call', 'added µs', 'added', '95% CI %'],
     rows,
   );
+  if (run.stream) data.stream = summarizeStreamFloor(run.stream, openai);
   return { data, targets: [] };
+}
+
+/** The same references for a stream, per chunk (runs from before they existed have none). */
+function summarizeStreamFloor(stream, openai) {
+  const perChunk = (ns) => ns / stream.chunks;
+  const added = (variant) => ({ addedCpuNsPerChunk: perChunk(variant.addedCpuNs), addedCpuNsPerChunkInterval: variant.addedCpuNsInterval.map(perChunk) });
+  const data = { streams: stream.streams, chunks: stream.chunks, rebuilt: stream.rebuilt, bareCpuNsPerChunk: perChunk(stream.bare.cpuNs), observing: added(stream.observing), minimal: added(stream.minimal) };
+  const row = (name, figures) => [name, num(data.bareCpuNsPerChunk, 0), signed(figures.addedCpuNsPerChunk, 0), spread(figures.addedCpuNsPerChunkInterval)];
+  const rows = [
+    row('observing only: sees each chunk first, keeps no copy, makes no record', data.observing),
+    row(`minimal stream recorder: also folds each chunk's text, one record per stream${stream.rebuilt ? '' : ' (TEXT NOT REBUILT)'}`, data.minimal),
+  ];
+  if (openai) {
+    const inProcess = openai.inProcess;
+    rows.push(['tracewire (section 3, in-process)', num(inProcess.bareStreamCpuNsPerChunk, 0), signed(inProcess.streamCpuNsPerChunk, 0), spread(inProcess.streamCpuNsPerChunkInterval)]);
+  }
+  printTable(
+    `8. reference, not a target: the same for an openai stream of ${stream.chunks} chunks, per chunk (${stream.streams} streams x ${stream.bare.rounds} rounds, CPU)`,
+    ['tracer', 'bare ns/chunk', 'added ns', '95% CI ns'],
+    rows,
+  );
+  return data;
 }
