@@ -61,8 +61,6 @@ export interface MistralStreamState {
   usage?: unknown;
 }
 
-const TOP_KEYS: ReadonlySet<string> = new Set(['choices', 'object', 'usage']);
-const DELTA_KEYS: ReadonlySet<string> = new Set(['role', 'content', 'toolCalls', 'tool_calls']);
 
 function newChoice(index: number): ChoiceAcc {
   return { index, text: [], sawContent: false, toolCalls: [], latest: new Map(), finishReason: null, extras: {} };
@@ -159,16 +157,34 @@ function mergeToolCalls(acc: ChoiceAcc, calls: unknown[]): void {
   }
 }
 
+/**
+ * Each key of a delta or a chunk is read inside the for-in over it and matched by a switch (as
+ * in openai/chunk-fold.ts): no key array per chunk and no lookup of a known name in a set.
+ */
 function mergeChoice(acc: ChoiceAcc, choice: Json): void {
   const delta = asObject(choice.delta);
   if (delta !== undefined) {
-    if (typeof delta.role === 'string') acc.role = delta.role;
-    if (delta.content !== undefined && delta.content !== null) mergeContent(acc, delta.content);
-    const calls = delta.toolCalls ?? delta.tool_calls;
-    if (Array.isArray(calls)) mergeToolCalls(acc, calls);
-    for (const key of Object.keys(delta)) {
-      if (!DELTA_KEYS.has(key) && delta[key] !== undefined && delta[key] !== null) acc.extras[key] = delta[key];
+    let calls: unknown;
+    for (const key in delta) {
+      const value = delta[key];
+      switch (key) {
+        case 'role':
+          if (typeof value === 'string') acc.role = value;
+          break;
+        case 'content':
+          if (value !== undefined && value !== null) mergeContent(acc, value);
+          break;
+        case 'toolCalls':
+          calls = value ?? calls;
+          break;
+        case 'tool_calls':
+          calls ??= value;
+          break;
+        default:
+          if (value !== undefined && value !== null) acc.extras[key] = value;
+      }
     }
+    if (Array.isArray(calls)) mergeToolCalls(acc, calls);
   }
   const reason = choice.finishReason ?? choice.finish_reason;
   if (reason !== undefined && reason !== null) acc.finishReason = reason;
@@ -177,13 +193,21 @@ function mergeChoice(acc: ChoiceAcc, choice: Json): void {
 function addChunk(state: MistralStreamState, item: unknown): void {
   const chunk = completionChunkOf(item);
   if (chunk === undefined) return;
-  for (const key of Object.keys(chunk)) {
-    if (TOP_KEYS.has(key)) continue;
+  const top = state.top;
+  for (const key in chunk) {
     const value = chunk[key];
-    if (value !== undefined && value !== null && value !== '') state.top[key] = value;
-    else if (!(key in state.top)) state.top[key] = value;
+    switch (key) {
+      case 'choices':
+      case 'object':
+        break;
+      case 'usage':
+        if (value !== undefined && value !== null) state.usage = value;
+        break;
+      default:
+        if (value !== undefined && value !== null && value !== '') top[key] = value;
+        else if (!(key in top)) top[key] = value;
+    }
   }
-  if (chunk.usage !== undefined && chunk.usage !== null) state.usage = chunk.usage;
   const choices = chunk.choices;
   if (!Array.isArray(choices)) return;
   for (const item of choices) {

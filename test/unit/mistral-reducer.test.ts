@@ -206,6 +206,26 @@ describe('Mistral stream reducer, SDK defaults', () => {
     expect(out.choices[0].message.content).toBeNull();
   });
 
+  it('takes toolCalls over tool_calls in either order, keeps unknown delta fields and the first non-empty top-level values', () => {
+    const call = (id: string) => [{ id, function: { name: 'f', arguments: '{}' }, index: 0 }];
+    const chunk = (delta: Json, extra: Json = {}) => ({ id: '', model: 'm', ...extra, choices: [{ index: 0, delta, finishReason: null }] });
+    const out = reduce(mistralStreamReducer(), deepFreeze([
+      chunk({ role: 'assistant', content: '' }, { id: 'x', created: 5 }),
+      chunk({ tool_calls: call('snake'), toolCalls: call('camel'), prefix: true }),
+      chunk({ toolCalls: null, tool_calls: call('only-snake'), role: null, content: 'Hi', reasoning: null }, { created: null }),
+    ]));
+    expect(out).toMatchObject({ id: 'x', model: 'm', created: 5 });
+    expect(out.choices[0].message).toEqual({
+      role: 'assistant',
+      content: 'Hi',
+      toolCalls: [
+        { id: 'camel', function: { name: 'f', arguments: '{}' }, index: 0 },
+        { id: 'only-snake', function: { name: 'f', arguments: '{}' }, index: 0 },
+      ],
+      prefix: true,
+    });
+  });
+
   it('keeps arguments sent as an object', () => {
     const out = reduce(mistralStreamReducer(), [
       { id: 'x', model: 'm', choices: [{ index: 0, delta: { toolCalls: [{ id: 'c', function: { name: 'f', arguments: { a: 1 } }, index: 0 }] }, finishReason: 'tool_calls' }] },
