@@ -132,7 +132,7 @@ function watchChunks(stream, onStep) {
 }
 
 /** Sees every chunk and keeps a reference to the last; no copy, no record. */
-const observingStreamTracer = (client) => watchCreate(client, () => ({ chunk: undefined }), (call, stream) => {
+const observingStreamTracer = (client) => watchCreate(client, () => ({}), (call, stream) => {
   watchChunks(stream, (step) => {
     if (!step.done) lastSeen = step.value;
   });
