@@ -3,6 +3,8 @@
  * it takes a bounded, key-redacted snapshot of inputs and output and queues itself;
  * postprocessing hooks and serialization happen later, in batches (export/).
  */
+// Imported: Node's global `performance` is a lazy getter on globalThis, run on every read.
+import { performance } from 'node:perf_hooks';
 import { keyRedactionFor } from '../privacy/redact.js';
 import { ShapeSite } from '../serialize/shape-copy.js';
 import { snapshot, type JsonValue } from '../serialize/snapshot.js';
