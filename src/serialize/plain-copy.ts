@@ -81,13 +81,15 @@ class PlainCopy implements Copier {
   }
 
   private object(value: object, depth: number, node: ShapeNode | undefined): JsonObject {
-    const proto: unknown = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) throw ABANDON;
-    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') throw ABANDON;
+    // A compiled copy checks the prototype and toJSON itself (notPlain), where its one shape
+    // makes the checks cheap: here, seeing objects of every shape, V8 takes a runtime call.
     if (node !== undefined) {
       const compiled = node.copy(value, this, depth + 1);
       if (compiled !== undefined) return compiled;
     }
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) throw ABANDON;
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') throw ABANDON;
     const out: JsonObject = {};
     this.bytes += 2;
     const redaction = this.redaction;
@@ -112,6 +114,11 @@ class PlainCopy implements Copier {
     }
     this.checkBudget();
     return out;
+  }
+
+  /** Leaves the copy: the value is not plain data (the general walk takes it). */
+  notPlain(): never {
+    throw ABANDON;
   }
 
   /** Past the size budget the general walk cuts values; this copy does not try to. */

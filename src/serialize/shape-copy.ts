@@ -28,6 +28,8 @@ export interface Copier {
   bytes: number;
   value(value: unknown, depth: number, node: ShapeNode | undefined): JsonValue | undefined;
   checkBudget(): void;
+  /** Throws: the object is not plain data. */
+  notPlain(): never;
 }
 
 type CompiledCopy = (value: object, copier: Copier, depth: number) => JsonObject | undefined;
@@ -99,8 +101,9 @@ export class ShapeNode {
   }
 
   /**
-   * The copy of `value` (a plain object) by a compiled shape, or undefined: then the caller
-   * copies it key by key. `depth` is the depth of the object's values.
+   * The copy of `value` (an object that is not an array) by a compiled shape, or undefined:
+   * then the caller checks it is plain and copies it key by key. A compiled shape gives up
+   * through the copier on an object that is not plain. `depth` is the depth of its values.
    */
   copy(value: object, copier: Copier, depth: number): JsonObject | undefined {
     const shapes = this.shapes;
@@ -114,6 +117,9 @@ export class ShapeNode {
 
   /** Compiles the key list of `value` if a recent miss here had the same one. */
   private learn(value: object): void {
+    // Only plain objects teach a shape: any other is left to the general walk every time.
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return;
     const keys: string[] = [];
     for (const key in value) {
       if (keys.length === MAX_SHAPE_KEYS || (value as Record<string, unknown>)[key] === undefined) {
@@ -197,7 +203,8 @@ function leafCopy(kind: LeafKind, v: string, i: number, maxStringLength: number)
 }
 
 /**
- * The copy of one key list: reads every value, gives up (undefined) if one is undefined, since
+ * The copy of one key list: reads every value, gives up on an object that is not plain
+ * (another prototype, a toJSON), gives up (undefined) if a value is undefined, since
  * that key is left out of a copy, then builds the literal with each value copied inline (a
  * leaf of the kind seen when compiled) or through the copier and its node, and counts the
  * keys' and leaves' size as the key-by-key copy does. Keys are written as JSON string
@@ -209,8 +216,15 @@ function compile(keys: readonly string[], kinds: readonly LeafKind[], maxStringL
   const lines: string[] = [];
   if (keys.length > 0) {
     lines.push(`const ${keys.map((key, i) => `v${i} = o[${JSON.stringify(key)}]`).join(', ')};`);
-    lines.push(`if (${keys.map((_, i) => `v${i} === undefined`).join(' || ')}) return undefined;`);
   }
+  // Plain data only, as the copier's key-by-key copy checks (plain-copy.ts). Each compiled copy
+  // meets one shape of object, and after the reads above V8 knows it: the two checks become a
+  // map comparison. Before any read, the prototype lookup was a runtime call.
+  lines.push(
+    'const p = Object.getPrototypeOf(o);',
+    'if ((p !== Object.prototype && p !== null) || typeof o.toJSON === "function") c.notPlain();',
+  );
+  if (keys.length > 0) lines.push(`if (${keys.map((_, i) => `v${i} === undefined`).join(' || ')}) return undefined;`);
   lines.push(`let b = ${keyBytes};`);
   lines.push(`const out = { ${keys.map((key, i) => `${JSON.stringify(key)}: ${leafCopy(kinds[i], `v${i}`, i, maxStringLength)}`).join(', ')} };`);
   // Nested values counted their own size already; the sum is the same in any order.

@@ -137,6 +137,8 @@ describe('compiled copies (ShapeSite)', () => {
     const cases = [
       cyclic,
       { a: 1, b: new (class Custom { c = 'x'; })() },
+      { a: 1, b: Object.assign(Object.create({ toJSON: () => 'z' }), { c: 'x' }) },
+      { a: 1, b: Object.assign(Object.create(null), { c: 'x' }) },
       { a: 1, b: { c: () => 'x' } },
       { a: Number.NaN, b: { c: 'x' } },
       { a: 1, b: { c: new Date(0) } },
@@ -145,6 +147,17 @@ describe('compiled copies (ShapeSite)', () => {
       { a: 1, b: { c: 'x'.repeat(DEFAULT_SNAPSHOT_LIMITS.maxStringLength + 1) } },
     ];
     expectSameAsWalk(site, cases.flatMap((value) => [value, value, value]), DEFAULT_SNAPSHOT_LIMITS, redaction);
+  });
+
+  it('learn no shape from objects that are not plain, which the general walk copies every time', () => {
+    const site = new ShapeSite();
+    class Message {
+      role = 'user';
+      content = 'hi';
+    }
+    expectSameAsWalk(site, Array.from({ length: 6 }, () => ({ messages: [new Message(), new Message()] })), DEFAULT_SNAPSHOT_LIMITS);
+    // The plain object around them only.
+    expect(site.compiled).toBe(1);
   });
 
   it('stay within the size budget like the key-by-key copy', () => {
