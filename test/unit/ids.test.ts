@@ -28,5 +28,12 @@ describe('uuidv7', () => {
     expect(interleaved > ids.at(-1)!).toBe(true);
     const ms = Number.parseInt(ids[0]!.replace(/-/g, '').slice(0, 12), 16);
     expect(ms).toBe(Math.floor(stamps[0]! / 0x1000));
+    // The 12 bits after the version digit are the stamp's counter.
+    expect(ids.map((id) => Number.parseInt(id.slice(15, 18), 16))).toEqual(stamps.map((stamp) => stamp % 0x1000));
+  });
+
+  it('writes the millisecond and the counter of a stamp in hex, dashed as a UUID', () => {
+    const stamp = 0x0123_4567_89ab * 0x1000 + 0xcde;
+    expect(uuidv7(stamp)).toMatch(/^01234567-89ab-7cde-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });
