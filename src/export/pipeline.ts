@@ -66,8 +66,9 @@ export function toRecord(call: LiveCall, settings: ResolvedSettings): Call {
 
 /**
  * Consecutive calls usually share one attributes object (an integration's calls to one server,
- * or an op's calls with the global attributes): its redacted copy is made once and kept frozen,
- * and each record gets a shallow copy of it.
+ * or an op's calls with the global attributes): its redacted copy is made once, and each record
+ * gets a shallow copy of it. The values inside are frozen, since records share them; the copy
+ * kept here is not, because spreading a frozen object takes V8's slow path, key by key.
  */
 let lastAttributes: { source: object; redactKeys: readonly string[] | undefined; processed: Record<string, unknown> } | undefined;
 
@@ -76,7 +77,8 @@ function processedAttributes(call: LiveCall, settings: ResolvedSettings): Record
   let last = lastAttributes;
   if (last === undefined || last.source !== source || last.redactKeys !== settings.redactKeys) {
     const copy = snapshot(source, undefined, keyRedactionFor(settings.redactKeys)).value as Record<string, unknown>;
-    last = lastAttributes = { source, redactKeys: settings.redactKeys, processed: deepFreeze(copy) };
+    for (const key in copy) deepFreeze(copy[key]);
+    last = lastAttributes = { source, redactKeys: settings.redactKeys, processed: copy };
   }
   return { ...last.processed };
 }

@@ -90,6 +90,24 @@ describe('withAttributes, withTracingDisabled, getCurrentCall', () => {
     ]);
   });
 
+  it('calls sharing attributes get records that do not share them: a change to one leaves the others as recorded', async () => {
+    const work = op(function work() {
+      return 1;
+    });
+    await withAttributes({ user: { name: 'ann' } }, () => {
+      work();
+      work();
+    });
+    const [first, second] = byName(await t.calls(), 'work');
+    first!.attributes.extra = true;
+    delete first!.attributes.env;
+    // Nested values are shared between records, and frozen so that no record can change them.
+    expect(() => {
+      (first!.attributes.user as Record<string, unknown>).name = 'bob';
+    }).toThrow(TypeError);
+    expect(second!.attributes).toEqual({ env: 'test', user: { name: 'ann' } });
+  });
+
   it('nothing inside withTracingDisabled is recorded, and results pass through', async () => {
     const inner = op(function inner() {
       return 'x';
