@@ -141,6 +141,8 @@ function isStainlessPromise(value: unknown): value is StainlessPromise {
   return types.isPromise(p.responsePromise) && typeof p.parseResponse === 'function';
 }
 
+const alreadyResolved = Promise.resolve();
+
 /**
  * A response nobody parsed (the app dropped the promise) still ends its record: when the
  * promise is garbage-collected, or at process exit, whichever comes first.
@@ -202,12 +204,12 @@ class PromiseWatch {
   /**
    * The response arrived. This reaction was registered before the SDK's own parse step: one
    * microtask later the app's parse (if it awaited the promise) has started, and nothing
-   * needs watching.
+   * needs watching. That microtask is a reaction to a settled promise, not queueMicrotask,
+   * which Node wraps in an AsyncResource of its own each time.
    */
   responded(p: StainlessPromise, props: unknown): void {
-    // The usual case, an app that awaited the promise, is settled here without a microtask.
     if (this.parseRequested || this.o.call.ended) return;
-    queueMicrotask(() => {
+    void alreadyResolved.then(() => {
       const call = this.o.call;
       if (this.parseRequested || call.ended) return;
       unconsumed.add(call);
