@@ -171,7 +171,8 @@ const round = (client) => () => clock(async () => {
   for (let i = 0; i < CALLS; i++) sink += await sdk.callPlain(client, basic.request);
   drain();
 });
-const common = { rounds: ROUNDS, warmup: 4, settle: yieldToTimers };
+// As many warm-up rounds as the SDK call cases (sdk-calls.mjs), so the figures compare.
+const common = { rounds: ROUNDS, warmup: Number(process.env.BENCH_WARMUP ?? 8), settle: yieldToTimers };
 const before = exported;
 const plain = await abRounds({ ...common, units: CALLS, variants: { bare: round(bare), observing: round(observing), minimal: round(minimal) } });
 const plainRecorded = exported - before;
