@@ -41,10 +41,10 @@ export interface CallSpec {
 }
 
 export class LiveCall implements CallHandle {
-  /** When the call started, in id order (ids.ts); the id string itself is made when first read. */
-  private readonly idStamp: number = idStamp();
-  private ownId: string | undefined = undefined;
   readonly startedAt: number = Date.now();
+  /** When the call started, in id order (ids.ts); the id string itself is made when first read. */
+  private readonly idStamp: number = idStamp(this.startedAt);
+  private ownId: string | undefined = undefined;
   private readonly startMark: number = performance.now();
   endedAt: number | null = null;
   status: CallStatus = 'running';
@@ -216,8 +216,11 @@ export class LiveCall implements CallHandle {
 
   private finish(status: CallStatus): void {
     this.status = status;
-    this.endedAt = Date.now();
-    this.summaryNow.latencyMs = roundMs(performance.now() - this.startMark);
+    const elapsed = performance.now() - this.startMark;
+    // The start plus the monotonic duration, rather than a second read of the wall clock: the
+    // end never precedes the start, even when the wall clock is set back during the call.
+    this.endedAt = this.startedAt + Math.round(elapsed);
+    this.summaryNow.latencyMs = roundMs(elapsed);
     if (this.pendingUsage === undefined) this.rollUpOwnUsage();
     // A call that is not queued has no batch to read its usage in.
     if (state.recorder?.enqueue(this) !== true) this.readPendingUsage();

@@ -20,10 +20,11 @@ let sequence = 0;
 /**
  * The ordered half of an id: its millisecond and a 12-bit counter, as one number (ms * 4096 +
  * counter, exact in a double until the year 2248). Taken when a call starts, so ids sort in
- * the order calls started; the string is made later, when the id is first read.
+ * the order calls started; the string is made later, when the id is first read. `now` is the
+ * wall clock in milliseconds, for a caller that has just read it.
  */
-export function idStamp(): number {
-  let ms = Date.now();
+export function idStamp(now: number = Date.now()): number {
+  let ms = now;
   // Ids made in the same millisecond still sort in creation order: a 12-bit counter in rand_a.
   if (ms <= lastMs) {
     ms = lastMs;

@@ -41,6 +41,9 @@ describe('op() keeps the function shape', () => {
     const call = await t.one('slow');
     expect(call.output).toBe(10);
     expect(call.summary.latencyMs).toBeGreaterThanOrEqual(4);
+    // The end is the start plus the measured latency, rounded to the millisecond.
+    const span = Date.parse(call.endedAt!) - Date.parse(call.startedAt);
+    expect(Math.abs(span - call.summary.latencyMs!)).toBeLessThanOrEqual(0.501);
   });
 
   it('the caller sees the very same exception object, sync and async', async () => {
