@@ -154,6 +154,7 @@ function tappedSource(source: UnderlyingDefaultSource, tap: SourceTap): Underlyi
       },
     });
   const pull = source.pull;
+  const pullFailed = (error: unknown) => tap.error(error);
   return {
     start: (controller) => source.start?.call(source, controllerFor(controller)),
     ...(pull
@@ -169,7 +170,7 @@ function tappedSource(source: UnderlyingDefaultSource, tap: SourceTap): Underlyi
               tap.error(error);
               throw error;
             }
-            if (types.isPromise(pulled)) Promise.prototype.then.call(pulled, undefined, (error: unknown) => tap.error(error));
+            if (types.isPromise(pulled)) Promise.prototype.then.call(pulled, undefined, pullFailed);
             return pulled as Promise<void> | undefined;
           },
         }
