@@ -11,17 +11,30 @@ let offset = pool.length;
 const HEX_CODES = Uint8Array.from('0123456789abcdef', (digit: string) => digit.charCodeAt(0));
 const DASH = 0x2d;
 
-const high = (byte: number): number => HEX_CODES[byte >>> 4]!;
-const low = (byte: number): number => HEX_CODES[byte & 0x0f]!;
+/** The code of the hex digit of `value`'s lowest four bits. */
+const digit = (value: number): number => HEX_CODES[value & 0x0f]!;
+const high = (byte: number): number => digit(byte >>> 4);
+const low = (byte: number): number => digit(byte);
 
 let lastMs = 0;
 let sequence = 0;
 
 /**
- * The ordered half of an id: its millisecond and a 12-bit counter, as one number (ms * 4096 +
- * counter, exact in a double until the year 2248). Taken when a call starts, so ids sort in
- * the order calls started; the string is made later, when the id is first read. `now` is the
- * wall clock in milliseconds, for a caller that has just read it.
+ * Stamps count milliseconds from 2020 rather than from 1970. A stamp is ms * 4096 + counter in
+ * one double, exact below 2^53: counted from 1970 that ends in September 2039, from 2020 in 2089.
+ */
+const STAMP_EPOCH_MS = Date.UTC(2020, 0, 1);
+
+/** The stamp of millisecond `ms` (since 1970) and a 12-bit `counter`. */
+export function stampOf(ms: number, counter: number): number {
+  return (ms - STAMP_EPOCH_MS) * 0x1000 + counter;
+}
+
+/**
+ * The ordered half of an id: its millisecond and a 12-bit counter, as one number (stampOf).
+ * Taken when a call starts, so ids sort in the order calls started; the string is made later,
+ * when the id is first read. `now` is the wall clock in milliseconds, for a caller that has
+ * just read it.
  */
 export function idStamp(now: number = Date.now()): number {
   let ms = now;
@@ -38,7 +51,7 @@ export function idStamp(now: number = Date.now()): number {
     // A random start, so ids of two processes in one millisecond do not share a prefix.
     sequence = Math.floor(Math.random() * 0x40);
   }
-  return ms * 0x1000 + sequence;
+  return stampOf(ms, sequence);
 }
 
 /** The millisecond whose "tttttttt-tttt-" starts the ids made now, and that text. */
@@ -57,13 +70,14 @@ export function uuidv7(stamp: number = idStamp()): string {
   }
   const r = offset;
   offset += 8;
-  const ms = Math.floor(stamp / 0x1000);
+  const sinceEpoch = Math.floor(stamp / 0x1000);
+  // Not stamp % 0x1000: on a number this large V8 calls the C library's fmod.
+  const sequence = stamp - sinceEpoch * 0x1000;
+  const ms = sinceEpoch + STAMP_EPOCH_MS;
   if (ms !== prefixMs) {
     prefixMs = ms;
     prefix = timePrefix(ms);
   }
-  // Not stamp % 0x1000: on a number this large V8 calls the C library's fmod.
-  const sequence = stamp - ms * 0x1000;
   const version = 0x70 | (sequence >>> 8);
   const counter = sequence & 0xff;
   const variant = 0x80 | (pool[r]! & 0x3f);
@@ -76,8 +90,16 @@ export function uuidv7(stamp: number = idStamp()): string {
   );
 }
 
-/** "tttttttt-tttt-": the 48-bit millisecond in hex, dashed as in a UUID. */
+/**
+ * "tttttttt-tttt-": the 48-bit millisecond in hex, dashed as in a UUID. In two 24-bit halves,
+ * since bit operations take 32 bits; not toString(16), which divides with the C library's fmod.
+ */
 function timePrefix(ms: number): string {
-  const digits = ms.toString(16).padStart(12, '0');
-  return `${digits.slice(0, 8)}-${digits.slice(8, 12)}-`;
+  const top = Math.floor(ms / 0x1000000);
+  const bottom = ms - top * 0x1000000;
+  return String.fromCharCode(
+    digit(top >>> 20), digit(top >>> 16), digit(top >>> 12), digit(top >>> 8), digit(top >>> 4), digit(top),
+    digit(bottom >>> 20), digit(bottom >>> 16), DASH,
+    digit(bottom >>> 12), digit(bottom >>> 8), digit(bottom >>> 4), digit(bottom), DASH,
+  );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { idStamp, uuidv7 } from '../../src/trace/ids.js';
+import { idStamp, stampOf, uuidv7 } from '../../src/trace/ids.js';
 
 describe('uuidv7', () => {
   it('is RFC 9562 version 7: time in the first 48 bits, version and variant bits set', () => {
@@ -19,6 +19,7 @@ describe('uuidv7', () => {
   });
 
   it('an id made later from a stamp taken earlier sorts where the stamp was taken', () => {
+    const before = Date.now();
     const stamps = Array.from({ length: 5_000 }, () => idStamp());
     const interleaved = uuidv7();
     // Made in reverse order, long after the stamps: the order is the stamps' order all the same.
@@ -27,13 +28,21 @@ describe('uuidv7', () => {
     expect([...ids].sort()).toEqual(ids);
     expect(interleaved > ids.at(-1)!).toBe(true);
     const ms = Number.parseInt(ids[0]!.replace(/-/g, '').slice(0, 12), 16);
-    expect(ms).toBe(Math.floor(stamps[0]! / 0x1000));
+    expect(ms).toBeGreaterThanOrEqual(before);
+    expect(stampOf(ms, 0)).toBe(stamps[0]! - (stamps[0]! % 0x1000));
     // The 12 bits after the version digit are the stamp's counter.
     expect(ids.map((id) => Number.parseInt(id.slice(15, 18), 16))).toEqual(stamps.map((stamp) => stamp % 0x1000));
   });
 
   it('writes the millisecond and the counter of a stamp in hex, dashed as a UUID', () => {
-    const stamp = 0x0123_4567_89ab * 0x1000 + 0xcde;
-    expect(uuidv7(stamp)).toMatch(/^01234567-89ab-7cde-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(uuidv7(stampOf(0x0123_4567_89ab, 0xcde))).toMatch(/^01234567-89ab-7cde-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(uuidv7(stampOf(0x035f_edcb_a987, 0x001))).toMatch(/^035fedcb-a987-7001-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('stays exact past 2039, when milliseconds since 1970 times 4096 outgrow a double', () => {
+    const ms = Date.UTC(2080, 0, 1);
+    const id = uuidv7(stampOf(ms, 0xfff));
+    expect(Number.parseInt(id.replace(/-/g, '').slice(0, 12), 16)).toBe(ms);
+    expect(id.slice(14, 18)).toBe('7fff');
   });
 });
