@@ -24,7 +24,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 31);
  * Rounds run before the measured ones. V8 keeps optimizing tracewire's once-per-call functions
  * for the first few thousand calls (each traced call runs each of them once, the export batch's
  * included); with 4 rounds (2,000 calls) the first measured rounds still carried that one-time
- * compiling, at +15 to +50 µs a call against about +8 µs later.
+ * compiling, mostly at +10 to +55 µs a call against about +8 µs later.
  */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 8);
 
