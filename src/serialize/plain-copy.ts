@@ -8,7 +8,7 @@
  * which of the two made it. Data that is not plain pays for what was copied before the copy
  * gave up; request and response bodies, the data of every SDK call, are plain.
  */
-import type { Copier, ShapeNode, ShapeSite } from './shape-copy.js';
+import { hasPlainPrototype, type Copier, type ShapeNode, type ShapeSite } from './shape-copy.js';
 import type { JsonObject, JsonValue, KeyRedaction, Snapshot, SnapshotLimits } from './snapshot.js';
 import { NUMBER_BYTES } from './size.js';
 
@@ -87,8 +87,7 @@ class PlainCopy implements Copier {
       const compiled = node.copy(value, this, depth + 1);
       if (compiled !== undefined) return compiled;
     }
-    const proto: unknown = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) throw ABANDON;
+    if (!hasPlainPrototype(value)) throw ABANDON;
     if (typeof (value as { toJSON?: unknown }).toJSON === 'function') throw ABANDON;
     const out: JsonObject = {};
     this.bytes += 2;

@@ -23,6 +23,12 @@
 import type { JsonObject, JsonValue, KeyRedaction, SnapshotLimits } from './snapshot.js';
 import { NUMBER_BYTES } from './size.js';
 
+/** True when `value` is plain by its prototype (Object.prototype or none), as every copy here requires. */
+export function hasPlainPrototype(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /** What a compiled copy needs of the copier (plain-copy.ts). */
 export interface Copier {
   bytes: number;
@@ -118,8 +124,7 @@ export class ShapeNode {
   /** Compiles the key list of `value` if a recent miss here had the same one. */
   private learn(value: object): void {
     // Only plain objects teach a shape: any other is left to the general walk every time.
-    const proto: unknown = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) return;
+    if (!hasPlainPrototype(value)) return;
     const keys: string[] = [];
     for (const key in value) {
       if (keys.length === MAX_SHAPE_KEYS || (value as Record<string, unknown>)[key] === undefined) {
