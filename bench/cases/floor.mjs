@@ -16,7 +16,7 @@
  */
 import { report } from '../lib/child.mjs';
 import { jsonFetch, sseFetch } from '../lib/fake-wire.mjs';
-import { abRounds, clock, yieldToTimers } from '../lib/measure.mjs';
+import { abRounds, clock, WARMUP_ROUNDS, yieldToTimers } from '../lib/measure.mjs';
 import { SDKS } from '../lib/sdks.mjs';
 
 const sdk = SDKS.openai;
@@ -171,8 +171,7 @@ const round = (client) => () => clock(async () => {
   for (let i = 0; i < CALLS; i++) sink += await sdk.callPlain(client, basic.request);
   drain();
 });
-// As many warm-up rounds as the SDK call cases (sdk-calls.mjs), so the figures compare.
-const common = { rounds: ROUNDS, warmup: Number(process.env.BENCH_WARMUP ?? 8), settle: yieldToTimers };
+const common = { rounds: ROUNDS, warmup: WARMUP_ROUNDS, settle: yieldToTimers };
 const before = exported;
 const plain = await abRounds({ ...common, units: CALLS, variants: { bare: round(bare), observing: round(observing), minimal: round(minimal) } });
 const plainRecorded = exported - before;

@@ -9,7 +9,7 @@
 import * as tracewire from '../../dist/index.js';
 import { report, tempDir } from '../lib/child.mjs';
 import { jsonFetch, sseFetch } from '../lib/fake-wire.mjs';
-import { abRounds, clock, yieldToTimers } from '../lib/measure.mjs';
+import { abRounds, clock, WARMUP_ROUNDS, yieldToTimers } from '../lib/measure.mjs';
 import { SDKS } from '../lib/sdks.mjs';
 
 const [sdkName, variant] = process.argv.slice(2);
@@ -20,13 +20,6 @@ const STREAM_CHUNKS = 200;
 const PLAIN_CALLS = Number(process.env.BENCH_PLAIN_CALLS ?? sdk.plainCalls);
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 31);
-/**
- * Rounds run before the measured ones. V8 keeps optimizing tracewire's once-per-call functions
- * for the first few thousand calls (each traced call runs each of them once, the export batch's
- * included); with 4 rounds (2,000 calls) the first measured rounds still carried that one-time
- * compiling, mostly at +10 to +55 µs a call against about +8 µs later.
- */
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 8);
 
 let recorded = 0;
 let lastBatch = [];
@@ -83,7 +76,7 @@ function outputRebuilt() {
   return output !== undefined && JSON.stringify(output).includes(JSON.stringify(stream.expectedText).slice(1, -1));
 }
 
-const common = { rounds: ROUNDS, warmup: WARMUP, settle: yieldToTimers };
+const common = { rounds: ROUNDS, warmup: WARMUP_ROUNDS, settle: yieldToTimers };
 const before = recorded;
 const plainResult = await abRounds({ ...common, units: PLAIN_CALLS, variants: { bare: plainRound(plain.bare), traced: plainRound(plain.traced) } });
 const plainRecorded = recorded - before;
@@ -102,7 +95,7 @@ report({
     outputRebuilt: variant === 'disabled' || outputRebuilt(),
     ...streamResult,
   },
-  expectedRecords: variant === 'disabled' ? 0 : (ROUNDS + WARMUP) * (PLAIN_CALLS + STREAMS),
+  expectedRecords: variant === 'disabled' ? 0 : (ROUNDS + WARMUP_ROUNDS) * (PLAIN_CALLS + STREAMS),
   stats: client.stats(),
   sink: sink > 0,
 });

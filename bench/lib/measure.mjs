@@ -76,6 +76,15 @@ export function collectGarbage() {
 }
 
 /**
+ * Rounds the SDK call cases and the reference tracers run before the measured ones
+ * (BENCH_WARMUP overrides it). V8 keeps optimizing tracewire's once-per-call functions for the
+ * first few thousand calls (each traced call runs each of them once, the export batch's
+ * included); with 4 rounds (2,000 calls) the first measured rounds still carried that one-time
+ * compiling, mostly at +10 to +55 µs a call against about +8 µs later.
+ */
+export const WARMUP_ROUNDS = Number(process.env.BENCH_WARMUP ?? 8);
+
+/**
  * Runs `warmup` unmeasured rounds then `rounds` measured ones of every variant. Each variant
  * is `async () => sample` for one round of `units` operations, a sample being numeric
  * nanosecond metrics (e.g. { wallNs, cpuNs }). The order of the variants alternates every
