@@ -61,7 +61,6 @@ export interface MistralStreamState {
   usage?: unknown;
 }
 
-
 function newChoice(index: number): ChoiceAcc {
   return { index, text: [], sawContent: false, toolCalls: [], latest: new Map(), finishReason: null, extras: {} };
 }
