@@ -85,6 +85,18 @@ export function collectGarbage() {
 export const WARMUP_ROUNDS = Number(process.env.BENCH_WARMUP ?? 8);
 
 /**
+ * Streams the stream cases run before their measured rounds (BENCH_WARMUP_STREAMS overrides
+ * it), as whole rounds. A stream runs its once-per-stream code (the call's start and end, the
+ * observer's set-up, the rebuilt output's copy) once per 200 chunks, so after the 160 streams
+ * of 8 rounds that code was still being compiled: on anthropic, 10-round medians of the added
+ * time per chunk fell from about 1,100 ns (rounds 20 to 60) to 400 to 700 ns after round 100.
+ */
+export const WARMUP_STREAMS = Number(process.env.BENCH_WARMUP_STREAMS ?? 2000);
+
+/** Warm-up rounds of `streamsPerRound` streams that make at least WARMUP_STREAMS streams. */
+export const streamWarmupRounds = (streamsPerRound) => Math.ceil(WARMUP_STREAMS / streamsPerRound);
+
+/**
  * Runs `warmup` unmeasured rounds then `rounds` measured ones of every variant. Each variant
  * is `async () => sample` for one round of `units` operations, a sample being numeric
  * nanosecond metrics (e.g. { wallNs, cpuNs }). The order of the variants alternates every
