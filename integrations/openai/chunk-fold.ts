@@ -64,22 +64,22 @@ export class TopFields {
         case 'obfuscation':
           break;
         case 'id':
-          this.id = kept(this.id, value);
+          if (value !== this.id) this.id = kept(this.id, value);
           break;
         case 'created':
-          this.created = kept(this.created, value);
+          if (value !== this.created) this.created = kept(this.created, value);
           break;
         case 'model':
-          this.model = kept(this.model, value);
+          if (value !== this.model) this.model = kept(this.model, value);
           break;
         case 'service_tier':
-          this.serviceTier = kept(this.serviceTier, value);
+          if (value !== this.serviceTier) this.serviceTier = kept(this.serviceTier, value);
           break;
         case 'system_fingerprint':
-          this.systemFingerprint = kept(this.systemFingerprint, value);
+          if (value !== this.systemFingerprint) this.systemFingerprint = kept(this.systemFingerprint, value);
           break;
         case 'usage':
-          this.usage = kept(this.usage, value);
+          if (value !== this.usage) this.usage = kept(this.usage, value);
           break;
         default:
           mergeExtra((this.extras ??= {}), key, value);
@@ -156,7 +156,7 @@ export class ChoiceFields {
         if (value !== null && value !== undefined) this.finishReason = value;
         break;
       case 'logprobs':
-        this.logprobs = mergeLogprobs(this.logprobs, value);
+        if (value !== null) this.logprobs = mergeLogprobs(this.logprobs, value);
         break;
       default:
         mergeExtra((this.extras ??= {}), key, value);
