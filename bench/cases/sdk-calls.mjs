@@ -91,6 +91,7 @@ report({
   stream: {
     streams: STREAMS,
     chunks: STREAM_CHUNKS,
+    warmupStreams: streamWarmupRounds(STREAMS) * STREAMS,
     recorded: streamRecorded,
     outputRebuilt: variant === 'disabled' || outputRebuilt(),
     ...streamResult,
