@@ -29,13 +29,14 @@ export function medianInterval(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const n = sorted.length;
   let cumulative = 0;
-  let probability = 0.5 ** n; // P(B = 0)
+  // P(B = i) from its logarithm: 0.5 ** n underflows to 0 past 1,074 values.
+  let logProbability = n * Math.log(0.5); // P(B = 0)
   let k = 0;
   for (let i = 0; i < n; i++) {
-    cumulative += probability;
+    cumulative += Math.exp(logProbability);
     if (cumulative > 0.025) break;
     k = i + 1; // P(B <= i) <= 2.5%: rank i + 1 can bound the interval
-    probability *= (n - i) / (i + 1);
+    logProbability += Math.log((n - i) / (i + 1));
   }
   if (k === 0) return [sorted[0], sorted[n - 1]];
   return [sorted[k - 1], sorted[n - k]];

@@ -28,6 +28,15 @@ describe('medianInterval: distribution-free 95% interval of a median', () => {
     expect(width(31)).toBeLessThan(width(15));
   });
 
+  it('stays an interval around the median past 1,074 values, where 0.5 ** n underflows', () => {
+    // Normal approximation: about n/2 ± 0.98·√n, here 1,500 ± 54.
+    const [low, high] = medianInterval(ranks(3000));
+    expect(low).toBeGreaterThan(1440);
+    expect(low).toBeLessThan(1460);
+    expect(high).toBeGreaterThan(1540);
+    expect(high).toBeLessThan(1560);
+  });
+
   it('gives the whole range when there are too few values for a 95% interval', () => {
     expect(medianInterval([3, 1, 2, 5, 4])).toEqual([1, 5]);
   });
