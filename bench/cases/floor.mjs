@@ -16,7 +16,7 @@
  */
 import { report } from '../lib/child.mjs';
 import { jsonFetch, sseFetch } from '../lib/fake-wire.mjs';
-import { abRounds, clock, streamWarmupRounds, WARMUP_ROUNDS, yieldToTimers } from '../lib/measure.mjs';
+import { abRounds, clock, STREAM_ROUNDS, streamWarmupRounds, WARMUP_ROUNDS, yieldToTimers } from '../lib/measure.mjs';
 import { SDKS } from '../lib/sdks.mjs';
 
 const sdk = SDKS.openai;
@@ -191,7 +191,7 @@ const streamRound = (client) => () => clock(async () => {
   lastText = lastRecord?.output?.choices?.[0]?.message?.content ?? '';
 });
 const streamBefore = exported;
-const streamed = await abRounds({ ...common, warmup: streamWarmupRounds(STREAMS), units: STREAMS, variants: Object.fromEntries(Object.entries(streamClients).map(([name, client]) => [name, streamRound(client)])) });
+const streamed = await abRounds({ ...common, rounds: STREAM_ROUNDS, warmup: streamWarmupRounds(STREAMS), units: STREAMS, variants: Object.fromEntries(Object.entries(streamClients).map(([name, client]) => [name, streamRound(client)])) });
 report({
   calls: CALLS,
   rounds: ROUNDS,

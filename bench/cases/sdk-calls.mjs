@@ -9,7 +9,7 @@
 import * as tracewire from '../../dist/index.js';
 import { report, tempDir } from '../lib/child.mjs';
 import { jsonFetch, sseFetch } from '../lib/fake-wire.mjs';
-import { abRounds, clock, streamWarmupRounds, WARMUP_ROUNDS, yieldToTimers } from '../lib/measure.mjs';
+import { abRounds, clock, STREAM_ROUNDS, streamWarmupRounds, WARMUP_ROUNDS, yieldToTimers } from '../lib/measure.mjs';
 import { SDKS } from '../lib/sdks.mjs';
 
 const [sdkName, variant] = process.argv.slice(2);
@@ -80,7 +80,7 @@ const common = { rounds: ROUNDS, warmup: WARMUP_ROUNDS, settle: yieldToTimers };
 const before = recorded;
 const plainResult = await abRounds({ ...common, units: PLAIN_CALLS, variants: { bare: plainRound(plain.bare), traced: plainRound(plain.traced) } });
 const plainRecorded = recorded - before;
-const streamResult = await abRounds({ ...common, warmup: streamWarmupRounds(STREAMS), units: STREAMS, variants: { bare: streamRound(streaming.bare), traced: streamRound(streaming.traced) } });
+const streamResult = await abRounds({ ...common, rounds: STREAM_ROUNDS, warmup: streamWarmupRounds(STREAMS), units: STREAMS, variants: { bare: streamRound(streaming.bare), traced: streamRound(streaming.traced) } });
 const streamRecorded = recorded - before - plainRecorded;
 
 report({
@@ -91,12 +91,13 @@ report({
   stream: {
     streams: STREAMS,
     chunks: STREAM_CHUNKS,
+    rounds: STREAM_ROUNDS,
     warmupStreams: streamWarmupRounds(STREAMS) * STREAMS,
     recorded: streamRecorded,
     outputRebuilt: variant === 'disabled' || outputRebuilt(),
     ...streamResult,
   },
-  expectedRecords: variant === 'disabled' ? 0 : (ROUNDS + WARMUP_ROUNDS) * PLAIN_CALLS + (ROUNDS + streamWarmupRounds(STREAMS)) * STREAMS,
+  expectedRecords: variant === 'disabled' ? 0 : (ROUNDS + WARMUP_ROUNDS) * PLAIN_CALLS + (STREAM_ROUNDS + streamWarmupRounds(STREAMS)) * STREAMS,
   stats: client.stats(),
   sink: sink > 0,
 });

@@ -78,7 +78,7 @@ export function summarizeOpenAI(traced, disabled, tax) {
     ],
   );
   printTable(
-    `3. openai streamed chat, ${chunks} chunks per stream, per chunk (${stream.streams} streams x ${traced.rounds} rounds after ${stream.warmupStreams} warm-up streams, medians)`,
+    `3. openai streamed chat, ${chunks} chunks per stream, per chunk (${stream.streams} streams x ${stream.rounds ?? traced.rounds} rounds after ${stream.warmupStreams} warm-up streams, medians)`,
     ['measure', 'CPU ns', 'wall ns', 'added CPU', 'added wall', 'spread (CPU)'],
     [
       ['bare client (same process as traced)', num(inProcess.bareStreamCpuNsPerChunk, 0), num(inProcess.bareStreamWallNsPerChunk, 0), '', '', ''],

@@ -24,6 +24,7 @@ export function summarizeSdks(runs) {
       streams: traced.stream.streams,
       chunks: traced.stream.chunks,
       rounds: traced.rounds,
+      streamRounds: traced.stream.rounds ?? traced.rounds,
       inProcess: t,
       disabled: d,
       recorded,
@@ -57,7 +58,7 @@ export function summarizeSdks(runs) {
 
   const chunks = Object.values(data)[0].chunks;
   printTable(
-    `4. per SDK: plain chat and a ${chunks}-event stream, bare vs wrapX client in one process (CPU, medians; calls + flush)`,
+    `4. per SDK: plain chat and a ${chunks}-event stream, bare vs wrapX client in one process (CPU, medians; calls + flush; ${Object.values(data)[0].streamRounds} stream rounds)`,
     ['sdk', 'calls x rounds', 'bare µs/call', 'added µs', 'added', '95% CI %', 'bare ns/chunk', 'added ns/chunk', '95% CI ns',
       'DISABLED /call', 'DISABLED ns/chunk'],
     rows,
