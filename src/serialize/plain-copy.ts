@@ -10,7 +10,7 @@
  */
 import { hasPlainPrototype, type Copier, type ShapeNode, type ShapeSite } from './shape-copy.js';
 import type { JsonObject, JsonValue, KeyRedaction, Snapshot, SnapshotLimits } from './snapshot.js';
-import { NUMBER_BYTES } from './size.js';
+import { BOOLEAN_BYTES, NULL_BYTES, NUMBER_BYTES, QUOTES_BYTES } from './size.js';
 
 /** The answer when the value is not plain data within the limits. */
 export const NOT_PLAIN: unique symbol = Symbol('not plain');
@@ -42,20 +42,20 @@ class PlainCopy implements Copier {
     switch (typeof value) {
       case 'string':
         if (value.length > this.limits.maxStringLength) throw ABANDON;
-        this.bytes += value.length + 2;
+        this.bytes += value.length + QUOTES_BYTES;
         return value;
       case 'number':
         if (!Number.isFinite(value)) throw ABANDON;
         this.bytes += NUMBER_BYTES;
         return value === 0 ? 0 : value;
       case 'boolean':
-        this.bytes += 5;
+        this.bytes += BOOLEAN_BYTES;
         return value;
       case 'undefined':
         return undefined;
       case 'object':
         if (value === null) {
-          this.bytes += 4;
+          this.bytes += NULL_BYTES;
           return null;
         }
         if (depth >= this.maxDepth) throw ABANDON;

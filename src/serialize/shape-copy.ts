@@ -21,7 +21,7 @@
  * Memory is bounded: a few shapes per position and MAX_SITE_SHAPES per site.
  */
 import type { JsonObject, JsonValue, KeyRedaction, SnapshotLimits } from './snapshot.js';
-import { NUMBER_BYTES } from './size.js';
+import { BOOLEAN_BYTES, NULL_BYTES, NUMBER_BYTES, QUOTES_BYTES } from './size.js';
 
 /** True when `value` is plain by its prototype (Object.prototype or none), as every copy here requires. */
 export function hasPlainPrototype(value: object): boolean {
@@ -194,14 +194,14 @@ function leafCopy(kind: LeafKind, v: string, i: number, maxStringLength: number)
   const general = `c.value(${v}, d, n[${i}])`;
   switch (kind) {
     case 'string':
-      return `typeof ${v} === "string" && ${v}.length <= ${maxStringLength} ? (b += ${v}.length + 2, ${v}) : ${general}`;
+      return `typeof ${v} === "string" && ${v}.length <= ${maxStringLength} ? (b += ${v}.length + ${QUOTES_BYTES}, ${v}) : ${general}`;
     case 'number':
       // Finite exactly when v - v is 0; -0 is copied as 0, as the copier does.
       return `typeof ${v} === "number" && ${v} - ${v} === 0 ? (b += ${NUMBER_BYTES}, ${v} === 0 ? 0 : ${v}) : ${general}`;
     case 'boolean':
-      return `typeof ${v} === "boolean" ? (b += 5, ${v}) : ${general}`;
+      return `typeof ${v} === "boolean" ? (b += ${BOOLEAN_BYTES}, ${v}) : ${general}`;
     case 'null':
-      return `${v} === null ? (b += 4, null) : ${general}`;
+      return `${v} === null ? (b += ${NULL_BYTES}, null) : ${general}`;
     default:
       return general;
   }

@@ -11,7 +11,7 @@ import {
   functionMarker, isStackOverflow, moreItemsMarker, moreKeysMarker, threwMarker, unserializableMarker,
 } from './markers.js';
 import type { JsonObject, JsonValue, KeyRedaction, Snapshot, SnapshotLimits } from './snapshot.js';
-import { NUMBER_BYTES } from './size.js';
+import { BOOLEAN_BYTES, NULL_BYTES, NUMBER_BYTES, QUOTES_BYTES } from './size.js';
 
 /** The general walk alone (snapshot() takes it when the plain copy gives up; tests call it directly). */
 export function walkedSnapshot(value: unknown, limits: SnapshotLimits, redaction?: KeyRedaction): Snapshot {
@@ -49,7 +49,7 @@ class SnapshotWalk {
         }
         return this.marker(String(value)); // "NaN", "Infinity", "-Infinity"
       case 'boolean':
-        this.bytes += 5;
+        this.bytes += BOOLEAN_BYTES;
         return value;
       case 'undefined':
         return undefined;
@@ -61,7 +61,7 @@ class SnapshotWalk {
         return this.marker(functionMarker(value as Function));
       default:
         if (value === null) {
-          this.bytes += 4;
+          this.bytes += NULL_BYTES;
           return null;
         }
         return this.object(value as object, depth);
@@ -69,7 +69,7 @@ class SnapshotWalk {
   }
 
   private marker(text: string): string {
-    this.bytes += text.length + 2;
+    this.bytes += text.length + QUOTES_BYTES;
     return text;
   }
 
@@ -77,7 +77,7 @@ class SnapshotWalk {
     if (this.bytes >= this.limits.maxBytes) return this.marker(TRUNCATED_SIZE);
     const room = Math.min(this.limits.maxStringLength, this.limits.maxBytes - this.bytes);
     if (value.length <= room) {
-      this.bytes += value.length + 2;
+      this.bytes += value.length + QUOTES_BYTES;
       return value;
     }
     return this.marker(cutString(value, room));
