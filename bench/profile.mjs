@@ -6,7 +6,9 @@
  * PROF_INTERVAL=<µs> sets the sampling interval (default 1000): a stream takes milliseconds, so
  * its once-per-stream functions need a finer one (100) to be told apart.
  * --bare runs the same workload untraced, for comparison; --own also lists tracewire's own
- * functions by self time. Not part of `npm run bench`.
+ * functions by self time. PROF_SDK=<openai|anthropic|cohere|mistral> picks the SDK of the plain and
+ * stream workloads (default openai), PROF_CHUNKS the events per stream (default 200). Not part
+ * of `npm run bench`.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -93,25 +95,29 @@ function inclusiveTimes(nodes, samples, timeDeltas) {
 }
 
 async function runWorkload(kind, bare, dir) {
-  const { flush, init, op, wrapOpenAI } = await import('../dist/index.js');
-  const { chatBasic, chatStream, jsonFetch, sseFetch } = await import('./lib/fake-openai.mjs');
+  const tracewire = await import('../dist/index.js');
+  const { flush, init, op } = tracewire;
+  const { jsonFetch, sseFetch } = await import('./lib/fake-wire.mjs');
   const { payloadPool } = await import('./lib/payloads.mjs');
-  const { default: OpenAI } = await import('openai');
+  const { SDKS } = await import('./lib/sdks.mjs');
+  const sdk = SDKS[process.env.PROF_SDK ?? 'openai'];
+  if (!sdk) throw new Error(`PROF_SDK must be one of ${Object.keys(SDKS).join(', ')}`);
   const exporters = kind === 'local' ? ['local'] : [{ name: 'null', export() {} }];
   init({ exporters, dir: tempDir('prof-store'), implicitlyPatchIntegrations: false });
   const traced = (fn) => (bare ? fn : op(fn));
-  const wrap = (client) => (bare ? client : wrapOpenAI(client));
+  const wrap = (client) => (bare ? client : tracewire[sdk.wrap](client));
+  const makeClient = await sdk.clientFactory();
   const deadline = Date.now() + SECONDS * 1000;
   let iterations = 0;
   if (kind === 'plain') {
-    const basic = chatBasic();
-    const openai = wrap(new OpenAI({ apiKey: 'sk-bench', fetch: jsonFetch(basic), maxRetries: 0 }));
-    for (; Date.now() < deadline; iterations++) await openai.chat.completions.create(basic.request);
+    const basic = sdk.plain();
+    const client = wrap(makeClient(jsonFetch(basic)));
+    for (; Date.now() < deadline; iterations++) await sdk.callPlain(client, basic.request);
   } else if (kind === 'stream') {
-    const stream = chatStream(200);
-    const openai = wrap(new OpenAI({ apiKey: 'sk-bench', fetch: sseFetch(stream), maxRetries: 0 }));
+    const stream = sdk.stream(Number(process.env.PROF_CHUNKS ?? 200));
+    const client = wrap(makeClient(sseFetch(stream)));
     for (; Date.now() < deadline; iterations++) {
-      for await (const chunk of await openai.chat.completions.create(stream.request)) void chunk;
+      for await (const chunk of await sdk.streamOf(client, stream.request)) void chunk;
     }
   } else {
     const pool = payloadPool();
