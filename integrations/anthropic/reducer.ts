@@ -9,6 +9,7 @@
  * own accumulator tolerates: events before `message_start`, unknown event and delta types,
  * a stream cut short (the output is then the message so far).
  */
+import { assignKeys, copyKeys } from '../../src/copy-keys.js';
 import type { StreamReducer } from '../../src/patching/types.js';
 import { joinPiece } from '../shared/text.js';
 
@@ -81,13 +82,13 @@ function startMessage(state: MessageState, message: Json): void {
       if (Array.isArray(blocks)) {
         blocks.forEach((block, index) => {
           const b = asObject(block);
-          if (b !== undefined) state.content[index] = { ...b };
+          if (b !== undefined) state.content[index] = copyKeys(b);
         });
       }
       state.top.content = null; // keeps the key's place in the output
     } else if (key === 'usage') {
       const usage = asObject(message.usage);
-      state.usage = usage ? { ...usage } : undefined;
+      state.usage = usage ? copyKeys(usage) : undefined;
       state.top.usage = null;
     } else {
       state.top[key] = message[key];
@@ -99,7 +100,7 @@ function startBlock(state: MessageState, event: Json): void {
   const block = asObject(event.content_block);
   if (block === undefined) return;
   const index = typeof event.index === 'number' ? event.index : state.content.length;
-  state.content[index] = { ...block };
+  state.content[index] = copyKeys(block);
   // A response served by a fallback model names that model in its final `fallback` block; the
   // non-streaming response is labelled with it, and so is this one.
   const to = asObject(block.to);
@@ -214,14 +215,17 @@ function finishMessage(state: MessageState): Json {
   state.content.forEach((block, index) => {
     if (block === undefined) return;
     const json = state.json[index];
-    content.push(json === undefined ? { ...block } : { ...block, input: toolInput(block, json) });
+    const copy = copyKeys(block);
+    if (json !== undefined) copy.input = toolInput(block, json);
+    content.push(copy);
   });
-  const out: Json = { ...state.top };
+  // Without the usage placeholder rather than deleting it: a deleted key turns the object
+  // into a dictionary, slow for every reader of the record.
+  const out: Json = assignKeys({}, state.top, state.usage === undefined ? 'usage' : undefined);
   if (!('type' in out)) out.type = 'message';
   if (!('role' in out)) out.role = 'assistant';
   out.content = content;
-  if (state.usage !== undefined) out.usage = { ...state.usage };
-  else delete out.usage;
+  if (state.usage !== undefined) out.usage = copyKeys(state.usage);
   return out;
 }
 
@@ -285,7 +289,7 @@ function addCompletionEvent(state: CompletionState, chunk: unknown): void {
 }
 
 function finishCompletion(state: CompletionState): Json {
-  const out: Json = { ...state.top };
+  const out = copyKeys(state.top);
   if (!('type' in out)) out.type = 'completion';
   if (typeof out.completion !== 'string') out.completion = '';
   return out;

@@ -16,6 +16,7 @@
  *   response minus usage-shaped keys, `stream-error`.
  * - v2 `chatStream`: server-sent events, `type` discriminated: v2-reducer.ts.
  */
+import { copyKeys } from '../../src/copy-keys.js';
 import type { StreamReducer } from '../../src/patching/types.js';
 import { joinPiece } from '../shared/text.js';
 import { asObject, camelizeKeys, clone, nonEmptyText, pick, str, type Json } from './json.js';
@@ -206,7 +207,9 @@ function asNonStreamedGeneration(generation: unknown): unknown {
   const g = asObject(generation);
   if (g === undefined || g.finishReason === undefined || 'finish_reason' in g) return generation;
   const { finishReason, ...rest } = g;
-  return { ...rest, finish_reason: finishReason };
+  const out = copyKeys(rest);
+  out.finish_reason = finishReason;
+  return out;
 }
 
 function finishGenerate(state: CohereGenerateState): Json {
@@ -214,7 +217,7 @@ function finishGenerate(state: CohereGenerateState): Json {
     // `meta` is not in the SDK's stream-end schema, so it arrives in snake_case; the
     // non-streaming `Generation` has it camelCased.
     const { meta, generations, ...rest } = state.response;
-    const out: Json = { ...rest };
+    const out = copyKeys(rest as Json);
     if (Array.isArray(generations)) out.generations = generations.map(asNonStreamedGeneration);
     else if (generations !== undefined) out.generations = generations;
     if (meta !== undefined) out.meta = camelizeKeys(meta);

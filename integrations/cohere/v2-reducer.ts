@@ -3,6 +3,7 @@
  * (`message-start`, `content-*`, `tool-plan-delta`, `tool-call-*`, `citation-*`,
  * `message-end`, `debug`), folded into the `V2ChatResponse` that `chat()` returns.
  */
+import { copyKeys } from '../../src/copy-keys.js';
 import type { StreamReducer } from '../../src/patching/types.js';
 import { joinPiece } from '../shared/text.js';
 import { asObject, clone, nonEmptyText, pick, str, type Json } from './json.js';
@@ -144,7 +145,13 @@ function finishV2(state: CohereV2ChatState): Json {
   const message: Json = { role: state.role ?? 'assistant' };
   const toolCalls = state.toolCalls
     .filter((acc) => acc !== undefined)
-    .map((acc) => ({ ...acc.call, function: { ...acc.fn, arguments: acc.args } }));
+    .map((acc) => {
+      const fn = copyKeys(acc.fn);
+      fn.arguments = acc.args;
+      const call = copyKeys(acc.call);
+      call.function = fn;
+      return call;
+    });
   if (toolCalls.length > 0) message.toolCalls = toolCalls;
   if (state.toolPlan !== '') message.toolPlan = state.toolPlan;
   const content = state.content

@@ -19,6 +19,7 @@
  * Chunks are only read: nothing is written into them and no object of theirs is kept for the
  * output except the final `usage`.
  */
+import { copyKeys } from '../../src/copy-keys.js';
 import type { StreamReducer } from '../../src/patching/types.js';
 import { type Json, asObject } from '../shared/json.js';
 import { joinPiece } from '../shared/text.js';
@@ -66,8 +67,8 @@ function newChoice(index: number): ChoiceAcc {
 }
 
 function copyPart(part: Json): Json {
-  const copy: Json = { ...part };
-  if (Array.isArray(part.thinking)) copy.thinking = part.thinking.map((inner) => (asObject(inner) ? { ...(inner as Json) } : inner));
+  const copy = copyKeys(part);
+  if (Array.isArray(part.thinking)) copy.thinking = part.thinking.map((inner) => (asObject(inner) ? copyKeys(inner as Json) : inner));
   return copy;
 }
 
@@ -91,7 +92,7 @@ function appendThinking(parts: Json[], part: Json): void {
     if (p === undefined) continue;
     const tail = inner[inner.length - 1];
     if (p.type === 'text' && typeof p.text === 'string' && tail?.type === 'text' && typeof tail.text === 'string') tail.text = joinPiece(tail.text, p.text);
-    else inner.push({ ...p });
+    else inner.push(copyKeys(p));
   }
   for (const key of Object.keys(part)) {
     if (key !== 'thinking' && key !== 'type' && part[key] !== undefined && part[key] !== null) last[key] = part[key];
@@ -152,7 +153,7 @@ function mergeToolCalls(acc: ChoiceAcc, calls: unknown[]): void {
     }
     const args = fnIn.arguments;
     if (typeof args === 'string') target.args.push(args);
-    else if (args !== undefined && args !== null) target.argsObject = { ...(args as Json) };
+    else if (args !== undefined && args !== null) target.argsObject = copyKeys(args as Json);
   }
 }
 
@@ -218,8 +219,11 @@ function addChunk(state: MistralStreamState, item: unknown): void {
 }
 
 function finishToolCall(acc: ToolCallAcc): Json {
-  const fn: Json = { ...acc.fn, arguments: acc.argsObject ?? acc.args.join('') };
-  return { ...acc.call, function: fn };
+  const fn = copyKeys(acc.fn);
+  fn.arguments = acc.argsObject ?? acc.args.join('');
+  const call = copyKeys(acc.call);
+  call.function = fn;
+  return call;
 }
 
 function finishChoice(acc: ChoiceAcc): Json {
@@ -232,7 +236,8 @@ function finishChoice(acc: ChoiceAcc): Json {
 }
 
 function finish(state: MistralStreamState): Json {
-  const out: Json = { ...state.top, object: 'chat.completion' };
+  const out = copyKeys(state.top);
+  out.object = 'chat.completion';
   if (state.usage !== undefined) out.usage = state.usage;
   out.choices = state.choices.filter((choice) => choice !== undefined).map(finishChoice);
   return out;

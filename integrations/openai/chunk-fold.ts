@@ -3,6 +3,7 @@
  * are a top level that repeats along the stream and a list of choices, each folded into its
  * own accumulator by `index`.
  */
+import { assignKeys } from '../../src/copy-keys.js';
 import { type Json, asObject } from '../shared/json.js';
 import { joinPiece } from '../shared/text.js';
 
@@ -100,7 +101,7 @@ export class TopFields {
     if (this.usage !== undefined) out.usage = this.usage;
     if (this.serviceTier !== undefined) out.service_tier = this.serviceTier;
     if (this.systemFingerprint !== undefined) out.system_fingerprint = this.systemFingerprint;
-    return this.extras === undefined ? out : { ...out, ...this.extras };
+    return assignKeys(out, this.extras);
   }
 }
 
@@ -168,7 +169,7 @@ export class ChoiceFields {
   /** `content` (the rebuilt content fields) with the index, logprobs, finish reason and extras. */
   withFields(content: Json): Json {
     const out: Json = { index: this.index, ...content, logprobs: this.logprobs ?? null, finish_reason: this.finishReason };
-    return this.extras === undefined ? out : { ...out, ...this.extras };
+    return assignKeys(out, this.extras);
   }
 }
 

@@ -4,6 +4,7 @@
  * application also receives: they are read, never changed, and nothing of them is kept that
  * a later chunk would mutate.
  */
+import { assignKeys } from '../../src/copy-keys.js';
 import type { StreamReducer } from '../../src/patching/types.js';
 import { type Json, asObject } from '../shared/json.js';
 import { joinPiece } from '../shared/text.js';
@@ -113,18 +114,18 @@ function addChatChunk(state: ChatState, chunk: unknown): void {
 
 function finishToolCall(call: ToolCallAcc): Json {
   const out: Json = { id: call.id, type: call.type ?? (call.custom ? 'custom' : 'function') };
-  if (call.function) out.function = { ...call.function };
-  if (call.custom) out.custom = { ...call.custom };
+  if (call.function) out.function = { name: call.function.name, arguments: call.function.arguments };
+  if (call.custom) out.custom = { name: call.custom.name, input: call.custom.input };
   return out;
 }
 
 function finishChatChoice(acc: ChatChoiceAcc): Json {
   const message: Json = { role: acc.role ?? 'assistant', content: acc.content ?? null };
   if (acc.refusal !== undefined) message.refusal = acc.refusal;
-  if (acc.more !== undefined) Object.assign(message, acc.more);
+  if (acc.more !== undefined) assignKeys(message, acc.more);
   const toolCalls = acc.toolCalls.filter((call) => call !== undefined).map(finishToolCall);
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
-  if (acc.functionCall) message.function_call = { ...acc.functionCall };
+  if (acc.functionCall) message.function_call = { name: acc.functionCall.name, arguments: acc.functionCall.arguments };
   return acc.withFields({ message });
 }
 

@@ -4,6 +4,7 @@
  * whenever it arrived; the incremental events are folded only so that a stream cut short
  * still leaves the output items produced so far.
  */
+import { copyKeys } from '../../src/copy-keys.js';
 import type { StreamReducer } from '../../src/patching/types.js';
 import { type Json, asObject } from '../shared/json.js';
 import { joinPiece } from '../shared/text.js';
@@ -33,9 +34,9 @@ function num(value: unknown): number | undefined {
 
 function copyItem(item: unknown): Json {
   const source = asObject(item) ?? {};
-  const copy: Json = { ...source };
-  if (Array.isArray(source.content)) copy.content = source.content.map((part) => ({ ...asObject(part) }));
-  if (Array.isArray(source.summary)) copy.summary = source.summary.map((part) => ({ ...asObject(part) }));
+  const copy = copyKeys(source);
+  if (Array.isArray(source.content)) copy.content = source.content.map((part) => copyKeys(asObject(part) ?? {}));
+  if (Array.isArray(source.summary)) copy.summary = source.summary.map((part) => copyKeys(asObject(part) ?? {}));
   return copy;
 }
 
@@ -112,7 +113,7 @@ function foldStructureEvent(state: ResponsesState, type: string, event: Json): v
     const at = num(event.content_index);
     if (item && part && at !== undefined) {
       const content = Array.isArray(item.content) ? (item.content as Json[]) : (item.content = []) as Json[];
-      content[at] = { ...part };
+      content[at] = copyKeys(part);
     }
   } else if (type === 'response.reasoning_summary_part.added' || type === 'response.reasoning_summary_part.done') {
     const item = itemAt(state, event, 'reasoning');
@@ -120,7 +121,7 @@ function foldStructureEvent(state: ResponsesState, type: string, event: Json): v
     const at = num(event.summary_index);
     if (item && part && at !== undefined) {
       const summary = Array.isArray(item.summary) ? (item.summary as Json[]) : (item.summary = []) as Json[];
-      summary[at] = { ...part };
+      summary[at] = copyKeys(part);
     }
   }
 }
@@ -154,7 +155,12 @@ function outputText(output: unknown): string {
 }
 
 function finishResponses(state: ResponsesState): Json {
-  const base: Json = state.final ? { ...state.final } : { ...state.snapshot, output: state.items.filter((item) => item !== undefined) };
+  let base: Json;
+  if (state.final) base = copyKeys(state.final);
+  else {
+    base = copyKeys(state.snapshot ?? {});
+    base.output = state.items.filter((item) => item !== undefined);
+  }
   if (typeof base.output_text !== 'string') base.output_text = outputText(base.output);
   return base;
 }

@@ -4,6 +4,7 @@
  * back out before the app sees a chunk: the trailing usage-only chunk is hidden and the
  * `usage: null` the option puts on every other chunk is removed.
  */
+import { assignKeys, copyKeys } from '../../src/copy-keys.js';
 import type { Destination, TargetDefinition } from '../../src/patching/types.js';
 import type { IntegrationSettings } from '../../src/types.js';
 
@@ -29,6 +30,9 @@ export const withStreamUsage: NonNullable<TargetDefinition['prepare']> = (
   if (!isObject(body) || body.stream !== true) return undefined;
   const options = isObject(body.stream_options) ? body.stream_options : undefined;
   if (options?.include_usage === true) return undefined;
-  const changed = { ...body, stream_options: { ...options, include_usage: true } };
+  const streamOptions: Record<string, unknown> = assignKeys({}, options);
+  streamOptions.include_usage = true;
+  const changed = copyKeys(body);
+  changed.stream_options = streamOptions;
   return { args: [changed, ...args.slice(1)], hideChunk: hideAddedUsage };
 };

@@ -3,6 +3,7 @@
  * batches. Privacy is enforced here and only here (SPEC §6), so every integration and every
  * exporter gets the same guarantees.
  */
+import { copyKeys } from '../copy-keys.js';
 import { warnOnce } from '../log.js';
 import { applyPrivacy, keyRedactionFor } from '../privacy/index.js';
 import { isoTime } from '../serialize/iso-time.js';
@@ -67,8 +68,8 @@ export function toRecord(call: LiveCall, settings: ResolvedSettings): Call {
 /**
  * Consecutive calls usually share one attributes object (an integration's calls to one server,
  * or an op's calls with the global attributes): its redacted copy is made once, and each record
- * gets a shallow copy of it. The values inside are frozen, since records share them; the copy
- * kept here is not, because spreading a frozen object takes V8's slow path, key by key.
+ * gets a shallow copy of it (copyKeys). The values inside are frozen, since records share them;
+ * the copy kept here is not, because copying from a frozen object took V8's slow path.
  */
 let lastAttributes: { source: object; redactKeys: readonly string[] | undefined; processed: Record<string, unknown> } | undefined;
 
@@ -80,7 +81,7 @@ function processedAttributes(call: LiveCall, settings: ResolvedSettings): Record
     for (const key in copy) deepFreeze(copy[key]);
     last = lastAttributes = { source, redactKeys: settings.redactKeys, processed: copy };
   }
-  return { ...last.processed };
+  return copyKeys(last.processed);
 }
 
 function deepFreeze<T>(value: T): T {
@@ -105,7 +106,7 @@ function copySummary(summary: Summary): Summary {
 function copyPerModel<T extends object>(perModel: Record<string, T>): Record<string, T> {
   const copy: Record<string, T> = {};
   for (const model in perModel) {
-    const value = { ...perModel[model]! };
+    const value = copyKeys(perModel[model]!);
     // A model named "__proto__" would otherwise replace the copy's prototype.
     if (model === '__proto__') Object.defineProperty(copy, model, { value, enumerable: true, writable: true, configurable: true });
     else copy[model] = value;

@@ -1,4 +1,5 @@
 /** Starting calls and shaping the context: used by op() and by the patching engine alike. */
+import { assignKeys } from '../copy-keys.js';
 import { activeOtelSpanContext } from '../export/otel-context.js';
 import { state } from '../state.js';
 import type { CallHandle } from '../types.js';
@@ -22,14 +23,18 @@ export function beginCall(
   let attributes: Record<string, unknown>;
   if (contextAttrs === undefined && spec.attributes === undefined) attributes = globalAttrs;
   else if (contextAttrs === undefined) attributes = mergedWithGlobal(globalAttrs, spec.attributes!);
-  else attributes = { ...globalAttrs, ...contextAttrs, ...spec.attributes };
+  else attributes = assignKeys(assignKeys(assignKeys({}, globalAttrs), contextAttrs), spec.attributes);
   const parent = frame?.call;
   // A trace begun inside an OpenTelemetry span is exported as that span's child. Only roots
   // look it up; descendants carry the OTel trace id themselves, because they usually end
   // (and are exported) before their root.
   const otel = parent === undefined ? activeOtelSpanContext() : undefined;
   const otelTraceId = otel?.traceId ?? parent?.otelTraceId;
-  if (otelTraceId !== undefined) attributes = { ...attributes, ...(otel ? { otelParent: otel } : { otelTraceId }) };
+  if (otelTraceId !== undefined) {
+    attributes = assignKeys({}, attributes);
+    if (otel) attributes.otelParent = otel;
+    else attributes.otelTraceId = otelTraceId;
+  }
   const call = new LiveCall(spec, inputs, parent, attributes);
   call.otelTraceId = otelTraceId;
   return call;
@@ -45,7 +50,7 @@ const merged = new WeakMap<object, { global: Record<string, unknown>; attributes
 function mergedWithGlobal(globalAttrs: Record<string, unknown>, own: Record<string, unknown>): Record<string, unknown> {
   const known = merged.get(own);
   if (known !== undefined && known.global === globalAttrs) return known.attributes;
-  const attributes = Object.freeze({ ...globalAttrs, ...own });
+  const attributes = Object.freeze(assignKeys(assignKeys({}, globalAttrs), own));
   merged.set(own, { global: globalAttrs, attributes });
   return attributes;
 }
@@ -66,7 +71,7 @@ export function withAttributes<R>(attributes: Record<string, unknown>, fn: () =>
   if (typeof fn !== 'function') throw new TypeError('withAttributes(attributes, fn): fn must be a function.');
   const frame = currentFrame();
   return storage.run(
-    { call: frame?.call, attributes: { ...frame?.attributes, ...attributes }, disabled: frame?.disabled ?? false },
+    { call: frame?.call, attributes: assignKeys(assignKeys({}, frame?.attributes), attributes), disabled: frame?.disabled ?? false },
     fn,
   );
 }

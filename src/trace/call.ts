@@ -5,6 +5,7 @@
  */
 // Imported: Node's global `performance` is a lazy getter on globalThis, run on every read.
 import { performance } from 'node:perf_hooks';
+import { copyKeys } from '../copy-keys.js';
 import { keyRedactionFor } from '../privacy/redact.js';
 import { ShapeSite } from '../serialize/shape-copy.js';
 import { snapshot, type JsonValue } from '../serialize/snapshot.js';
@@ -147,7 +148,7 @@ export class LiveCall implements CallHandle {
         return;
       }
     }
-    own.push([model, copy ? { ...usage } : usage]);
+    own.push([model, copy ? copyKeys(usage) : usage]);
   }
 
   succeed(output: unknown): void {
@@ -244,7 +245,7 @@ export class LiveCall implements CallHandle {
         const target = summary.usage[model];
         if (target) addUsageTo(target, usage);
         // The entry is this call's own and dropped after the roll-up: its summary may keep it.
-        else summary.usage[model] = call === this ? usage : { ...usage };
+        else summary.usage[model] = call === this ? usage : copyKeys(usage);
         if (cost) addCostTo(summary, model, cost);
       }
     }

@@ -1,4 +1,5 @@
 /** Adding usage and cost numbers per model, for a call and the ancestors it rolls up into. */
+import { copyKeys } from '../copy-keys.js';
 import { priceFor } from '../cost/index.js';
 import type { Cost, Summary, Usage } from '../types.js';
 
@@ -19,7 +20,7 @@ export function addCostTo(summary: Summary, model: string, cost: Cost): void {
     existing.outputCost += cost.outputCost;
     existing.totalCost += cost.totalCost;
   } else {
-    summary.costs[model] = { ...cost };
+    summary.costs[model] = copyKeys(cost);
   }
   summary.totalCost = (summary.totalCost ?? 0) + cost.totalCost;
 }
