@@ -21,11 +21,15 @@ export function assignKeys<T extends object>(target: T, source: object | null | 
   const from = source as Record<string, unknown>;
   const to = target as Record<string, unknown>;
   for (const key of Object.keys(from)) {
-    if (key === except) continue;
-    if (key === '__proto__') Object.defineProperty(to, key, { value: from[key], enumerable: true, writable: true, configurable: true });
-    else to[key] = from[key];
+    if (key !== except) setKey(to, key, from[key]);
   }
   return target;
+}
+
+/** `target[key] = value`, except that a key named "__proto__" becomes a key, not `target`'s prototype. */
+export function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** `{ ...source }`, for an object that may get more keys later (see above). */

@@ -3,7 +3,7 @@
  * batches. Privacy is enforced here and only here (SPEC §6), so every integration and every
  * exporter gets the same guarantees.
  */
-import { copyKeys } from '../copy-keys.js';
+import { copyKeys, setKey } from '../copy-keys.js';
 import { warnOnce } from '../log.js';
 import { applyPrivacy, keyRedactionFor } from '../privacy/index.js';
 import { isoTime } from '../serialize/iso-time.js';
@@ -105,12 +105,7 @@ function copySummary(summary: Summary): Summary {
 
 function copyPerModel<T extends object>(perModel: Record<string, T>): Record<string, T> {
   const copy: Record<string, T> = {};
-  for (const model in perModel) {
-    const value = copyKeys(perModel[model]!);
-    // A model named "__proto__" would otherwise replace the copy's prototype.
-    if (model === '__proto__') Object.defineProperty(copy, model, { value, enumerable: true, writable: true, configurable: true });
-    else copy[model] = value;
-  }
+  for (const model in perModel) setKey(copy, model, copyKeys(perModel[model]!));
   return copy;
 }
 

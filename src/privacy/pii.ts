@@ -10,6 +10,7 @@
  * dates, UUIDs, timestamps, token counts and bare digit runs are left alone, at the price of
  * missing some unusual phone formats.
  */
+import { setKey } from '../copy-keys.js';
 import { TRUNCATED_DEPTH } from '../serialize/markers.js';
 
 export const EMAIL_MARKER = '[EMAIL]';
@@ -203,13 +204,7 @@ function redactDeep(value: unknown, redactText: TextRedactor, copies: Map<object
   copies.set(value, out);
   for (const key of Object.keys(value)) {
     const item = redactDeep((value as Record<string, unknown>)[key], redactText, copies, next);
-    const safeKey = redactText(key);
-    // Assigning "__proto__" would set the copy's prototype instead of adding a key.
-    if (safeKey === '__proto__') {
-      Object.defineProperty(out, safeKey, { value: item, enumerable: true, writable: true, configurable: true });
-    } else {
-      out[safeKey] = item;
-    }
+    setKey(out, redactText(key), item);
   }
   return out;
 }

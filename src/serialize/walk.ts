@@ -5,6 +5,7 @@
  * try/catch per object rather than per value. It never throws: whatever cannot be read
  * becomes a marker string.
  */
+import { setKey } from '../copy-keys.js';
 import { constructorName, describeBinary, hrefWithoutCredentials, isBinary, opaqueMarker } from './builtins.js';
 import {
   CIRCULAR, INVALID_DATE, PROMISE, TRUNCATED_DEPTH, TRUNCATED_KEY, TRUNCATED_SIZE, cutString,
@@ -261,12 +262,7 @@ class SnapshotWalk {
   private put(out: JsonObject, key: string, value: JsonValue | undefined): void {
     if (value === undefined) return;
     this.bytes += key.length + 4;
-    // Assigning "__proto__" would change the copy's prototype instead of adding a key.
-    if (key === '__proto__') {
-      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-    } else {
-      out[key] = value;
-    }
+    setKey(out, key, value);
   }
 }
 

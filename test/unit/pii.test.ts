@@ -101,6 +101,14 @@ describe('redactPII and piiRedactor', () => {
     expect(redactPII('reach me at bob@example.com')).toBe('reach me at [EMAIL]');
   });
 
+  it('keeps a "__proto__" key a key of the copy, never its prototype', () => {
+    const hostile = JSON.parse('{"__proto__": {"email": "a@b.co"}, "note": "call 415-555-0132"}');
+    const out = redactPII(hostile) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['__proto__', 'note']);
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"email":"[EMAIL]"},"note":"call [PHONE]"}');
+  });
+
   it('honours options and works as a postprocess hook in the privacy pipeline', () => {
     const emailsOnly = piiRedactor({ phoneNumbers: false, cardNumbers: false, apiKeys: false });
     expect(emailsOnly('bob@example.com +44 20 7946 0958')).toBe('[EMAIL] +44 20 7946 0958');
