@@ -113,11 +113,13 @@ export class StreamObserver {
 
   end(): void {
     if (!this.settle()) return;
+    const output = this.output();
     if (this.options.wasAborted?.()) {
-      this.options.call.cancel(this.output());
+      // What the provider reported before the abort was billed: it is kept with the partial output.
+      this.recordUsage(output);
+      this.options.call.cancel(output);
       return;
     }
-    const output = this.output();
     const usage = this.options.usage;
     // Read in the export batch, like a non-streamed response's (LiveCall.succeedWithUsage).
     if (usage !== undefined && output !== undefined) this.options.call.succeedWithUsage(output, usage, this.options.inputs);

@@ -38,6 +38,8 @@ function serveStream(options: { delayMs?: number; chunkSize?: number; wholeBody?
 }
 
 const outputOf = (call: Call) => call.output as MessageJson;
+/** What js-messages-stream's message_start reports: billed, so kept however the stream ends. */
+const STARTED_USAGE = { 'claude-3-opus-20240229': { requests: 1, inputTokens: 17, outputTokens: 1, totalTokens: 18, cacheReadTokens: 0, cacheWriteTokens: 0 } };
 const textOf = (call: Call) => (outputOf(call).content as MessageJson[]).map((b) => b.text ?? '').join('');
 
 describe('streams left early', () => {
@@ -53,7 +55,7 @@ describe('streams left early', () => {
     expect(call.exception).toBeNull();
     const { content: _content, ...started } = events[0]!.message;
     expect(outputOf(call)).toEqual({ ...started, content: [{ type: 'text', text: '' }] });
-    expect(call.summary.usage).toEqual({ 'claude-3-opus-20240229': { requests: 1, inputTokens: 17, outputTokens: 1, totalTokens: 18, cacheReadTokens: 0, cacheWriteTokens: 0 } });
+    expect(call.summary.usage).toEqual(STARTED_USAGE);
   });
 
   it('stream.controller.abort() mid-stream → cancelled; the loop just ends, as untraced', async () => {
@@ -70,6 +72,8 @@ describe('streams left early', () => {
     expect(call.status).toBe('cancelled');
     expect(textOf(call)).toBe(deltaText(received));
     expect(textOf(call).length).toBeGreaterThan(0);
+    expect(call.summary.usage).toEqual(STARTED_USAGE);
+    expect(call.summary.totalCost).toBeGreaterThan(0);
   });
 
   it('an AbortSignal in the request options, aborted mid-stream → cancelled; the app sees what it sees untraced', async () => {
@@ -97,6 +101,7 @@ describe('streams left early', () => {
     expect(call.status).toBe('cancelled');
     expect(call.exception).toBeNull();
     expect(textOf(call)).toBe(deltaText(tracedRun.received));
+    expect(call.summary.usage).toEqual(STARTED_USAGE);
   });
 
   it('an AbortSignal aborted before the response → cancelled; the app gets APIUserAbortError', async () => {
@@ -131,6 +136,7 @@ describe('streams left early', () => {
     const call = await t.one(CREATE);
     expect(call.status).toBe('cancelled');
     expect(textOf(call).startsWith(texts.join(''))).toBe(true);
+    expect(call.summary.usage).toEqual(STARTED_USAGE);
   });
 
   it('a connection failing mid-stream → error with the partial output; the app sees the same error', async () => {
