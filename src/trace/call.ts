@@ -11,6 +11,7 @@ import { ShapeSite } from '../serialize/shape-copy.js';
 import { snapshot, type JsonValue } from '../serialize/snapshot.js';
 import { state } from '../state.js';
 import type { CallException, CallHandle, CallKind, CallStatus, OpSettings, Summary, Usage } from '../types.js';
+import { toCallException } from './exception.js';
 import { idStamp, uuidv7 } from './ids.js';
 import { addCostTo, addUsageTo, priceUsage } from './summary.js';
 
@@ -52,6 +53,7 @@ export class LiveCall implements CallHandle {
   readonly inputs: JsonValue;
   readonly inputBytes: number;
   output: JsonValue = null;
+  /** Estimated size of the output and of the exception's text, for the export queue's bound. */
   outputBytes = 0;
   exception: CallException | null = null;
   /** `summary` without the usage still waiting to be read (see `pendingUsage`). */
@@ -81,6 +83,8 @@ export class LiveCall implements CallHandle {
    * call, which stays a leaf) has a final summary once its own usage is read.
    */
   mayHaveChildren = false;
+  /** The trace's first call, whose id is the trace id: kept, not searched for, since traces can nest thousands deep. */
+  private readonly root: LiveCall;
   /** The OpenTelemetry trace this call's trace joined (SPEC §7); set by beginCall, inherited by children. */
   otelTraceId: string | undefined = undefined;
 
@@ -90,6 +94,7 @@ export class LiveCall implements CallHandle {
     readonly parent: LiveCall | undefined,
     readonly attributes: Record<string, unknown>,
   ) {
+    this.root = parent === undefined ? this : parent.root;
     spec.copySites ??= { inputs: new ShapeSite(), output: new ShapeSite() };
     const snap = snapshot(inputs, undefined, recordingRedaction(), spec.copySites.inputs);
     this.inputs = snap.value;
@@ -113,7 +118,7 @@ export class LiveCall implements CallHandle {
   }
 
   get traceId(): string {
-    return this.parent ? this.parent.traceId : this.id;
+    return this.root.id;
   }
 
   get parentId(): string | null {
@@ -196,8 +201,10 @@ export class LiveCall implements CallHandle {
 
   fail(error: unknown, partialOutput?: unknown): void {
     if (this.ended) return;
-    this.exception = toCallException(error);
+    const exception = (this.exception = toCallException(error));
     if (partialOutput !== undefined) this.setOutput(partialOutput);
+    // The queue's bound counts what the record holds, the exception's text too.
+    this.outputBytes += exception.message.length + (exception.stack?.length ?? 0);
     this.finish('error');
   }
 
@@ -265,30 +272,4 @@ function recordingRedaction() {
 
 function roundMs(ms: number): number {
   return Math.round(ms * 1000) / 1000;
-}
-
-export function toCallException(error: unknown): CallException {
-  if (error !== null && typeof error === 'object') {
-    const e = error as { name?: unknown; message?: unknown; stack?: unknown; status?: unknown; statusCode?: unknown; constructor?: { name?: unknown } };
-    const ctorName = typeof e.constructor?.name === 'string' && e.constructor.name !== 'Object' ? e.constructor.name : undefined;
-    const exception: CallException = {
-      type: ctorName ?? (typeof e.name === 'string' ? e.name : 'Error'),
-      message: typeof e.message === 'string' ? e.message : safeString(error),
-    };
-    if (typeof e.stack === 'string') exception.stack = e.stack;
-    // Stainless SDKs (openai, anthropic) name the HTTP status `status`; Fern and Speakeasy ones
-    // (cohere-ai, @mistralai/mistralai) name it `statusCode`.
-    const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
-    if (status !== undefined) exception.status = status;
-    return exception;
-  }
-  return { type: typeof error, message: safeString(error) };
-}
-
-function safeString(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return '[unprintable]';
-  }
 }

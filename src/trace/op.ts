@@ -35,9 +35,6 @@ export function op<F extends AnyFunction>(fn: F, options: OpOptions = {}): Op<F>
   const kind = options.kind ?? 'function';
   const params = parameterList(fn);
   const spec = { opName, kind, settings: options };
-  const generatorKind = types.isGeneratorFunction(fn)
-    ? Object.prototype.toString.call(fn) === '[object AsyncGeneratorFunction]' ? 'async' : 'sync'
-    : undefined;
 
   /** Runs fn under a new call; `onCall` receives the call before fn runs (for invoke). */
   function run(self: unknown, args: unknown[], onCall?: (call: LiveCall | undefined) => void): unknown {
@@ -47,10 +44,6 @@ export function op<F extends AnyFunction>(fn: F, options: OpOptions = {}): Op<F>
       : undefined;
     onCall?.(call);
     if (call === undefined) return fn.apply(self, args);
-    if (generatorKind !== undefined) {
-      const inner = fn.apply(self, args);
-      return generatorKind === 'async' ? traceAsyncGenerator(inner, call, frame) : traceGenerator(inner, call, frame);
-    }
     let result: unknown;
     try {
       result = storage.run(frameFor(call, frame), () => fn.apply(self, args));
@@ -61,6 +54,12 @@ export function op<F extends AnyFunction>(fn: F, options: OpOptions = {}): Op<F>
     if (types.isPromise(result)) {
       // A side branch that observes; the caller keeps the original promise and its rejection.
       (result as Promise<unknown>).then((value) => call.succeed(value), (error) => call.fail(error));
+    } else if (types.isGeneratorObject(result)) {
+      // From a generator function, a bound one, or a function that returns a generator: the
+      // call lasts as long as the iteration, and its output is what was yielded.
+      return Object.prototype.toString.call(result) === '[object AsyncGenerator]'
+        ? traceAsyncGenerator(result as unknown as AsyncGenerator, call, frame)
+        : traceGenerator(result as Generator, call, frame);
     } else {
       call.succeed(result);
     }

@@ -221,3 +221,109 @@ describe('generator ops stay generators', () => {
     expect(call.exception?.type).toBe('TypeError');
   });
 });
+
+describe('generators reached other ways', () => {
+  it('a bound generator method: output is the yielded values, and calls made while iterating nest under it', async () => {
+    const child = op(function child(i: number) {
+      return i * 10;
+    });
+    class Repo {
+      constructor(private readonly n: number) {}
+      *items() {
+        for (let i = 0; i < this.n; i++) yield child(i);
+      }
+    }
+    const repo = new Repo(2);
+    const items = op(repo.items.bind(repo), { name: 'items' });
+    expect([...items()]).toEqual([0, 10]);
+    const calls = await t.calls();
+    const parent = calls.find((c) => c.opName === 'items')!;
+    expect(parent.status).toBe('success');
+    expect(parent.output).toEqual([0, 10]);
+    expect(calls.filter((c) => c.opName === 'child').map((c) => c.parentId)).toEqual([parent.id, parent.id]);
+  });
+
+  it('a plain function that returns an async generator: the call lasts as long as the iteration', async () => {
+    async function* letters() {
+      yield 'a';
+      yield 'b';
+    }
+    const wrapped = op(function viaFactory() {
+      return letters();
+    });
+    const gen = wrapped();
+    expect(Object.prototype.toString.call(gen)).toBe('[object AsyncGenerator]');
+    const seen: string[] = [];
+    for await (const v of gen) seen.push(v);
+    expect(seen).toEqual(['a', 'b']);
+    const call = await t.one('viaFactory');
+    expect(call.status).toBe('success');
+    expect(call.output).toEqual(['a', 'b']);
+  });
+});
+
+describe('whatever is thrown', () => {
+  it('an error whose getters throw reaches the caller unchanged and is still recorded, sync and async', async () => {
+    const hostile = Object.create(Error.prototype, {
+      message: { get() { throw new Error('message getter'); } },
+      stack: { get() { throw new Error('stack getter'); } },
+      name: { get() { throw new Error('name getter'); } },
+      status: { get() { throw new Error('status getter'); } },
+    });
+    const sync = op(function failsSync() {
+      throw hostile;
+    });
+    const asyncOp = op(async function failsAsync() {
+      throw hostile;
+    });
+    let caught: unknown;
+    try {
+      sync();
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBe(hostile);
+    await expect(asyncOp()).rejects.toBe(hostile);
+    const calls = await t.calls();
+    expect(calls.map((c) => [c.opName, c.status]).sort()).toEqual([['failsAsync', 'error'], ['failsSync', 'error']]);
+    for (const call of calls) {
+      expect(call.exception?.type).toBe('Error');
+      expect(typeof call.exception?.message).toBe('string');
+    }
+  });
+
+  it('a huge message and stack are cut with a marker and counted against the queue bound', async () => {
+    t = traced({ maxQueueBytes: 100_000 });
+    const huge = op(function huge(i: number) {
+      throw new Error(`${i}:${'x'.repeat(5_000_000)}`);
+    });
+    for (let i = 0; i < 10; i++) expect(() => huge(i)).toThrow();
+    const calls = await t.calls();
+    for (const call of calls) {
+      expect(call.exception!.message.length).toBeLessThan(20_000);
+      expect(call.exception!.message).toMatch(/truncated/);
+      expect(call.exception!.stack!.length).toBeLessThan(20_000);
+    }
+    // Each record holds over 32 KB of exception text: a 100 KB queue takes two or three of the
+    // ten calls made in one go, and drops the rest, counted, rather than holding 100 MB.
+    expect(calls.length).toBeGreaterThanOrEqual(2);
+    expect(calls.length).toBeLessThanOrEqual(3);
+    expect(t.warnings.join('\n')).toMatch(/export queue is full/);
+  });
+
+  it('a trace 10,000 calls deep is recorded whole', async () => {
+    // Each level awaits before it recurses, so the app's own stack stays shallow.
+    // Named apart from the op: inside a function named `deep`, `deep` is the untraced function.
+    const deep = op(async function level(n: number): Promise<number> {
+      await null;
+      return n === 0 ? 0 : 1 + (await deep(n - 1));
+    });
+    expect(await deep(10_000)).toBe(10_000);
+    const calls = await t.calls();
+    expect(calls).toHaveLength(10_001);
+    const traceIds = new Set(calls.map((c) => c.traceId));
+    expect(traceIds.size).toBe(1);
+    expect(t.warnings).toEqual([]);
+  });
+});
+

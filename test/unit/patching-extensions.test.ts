@@ -13,7 +13,7 @@ import { abortTest } from '../../src/patching/errors.js';
 import { patchExports, patchInstance } from '../../src/patching/install.js';
 import { awaitStream, claimStream, stopAwaitingStream, tapStreamClass, type SourceTap } from '../../src/patching/readable.js';
 import type { IntegrationDefinition } from '../../src/patching/types.js';
-import { toCallException } from '../../src/trace/call.js';
+import { toCallException } from '../../src/trace/exception.js';
 
 const made: string[] = [];
 afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
