@@ -102,15 +102,16 @@ export function init(options: InitOptions = {}): Tracewire {
 export function initialize(options: InitOptions, patching: PatchingOptions = {}): Tracewire {
   const settings = resolveSettings(options);
   const previous = state.recorder;
-  if (previous) {
-    previous.drainSync();
-    void previous.shutdown();
-  }
+  previous?.drainSync();
   state.settings = settings;
   const exporters = settings.disabled ? [] : createExporters(settings);
+  // An exporter object passed again keeps working for the new configuration.
+  void previous?.shutdown(new Set(exporters));
   state.recorder = settings.disabled ? undefined : new Recorder(exporters, settings);
   const local = exporters.find((e): e is LocalExporter => e instanceof LocalExporter);
-  const book = new CostBook(settings.project, (create) => local?.costStore(create) ?? null);
+  const previousBook = holder[COSTS_KEY];
+  const carried = previousBook?.project === settings.project ? previousBook.addedHere : [];
+  const book = new CostBook(settings.project, (create) => local?.costStore(create) ?? null, carried);
   book.install();
   holder[COSTS_KEY] = book;
   state.enabled = !settings.disabled;

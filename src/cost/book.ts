@@ -14,8 +14,13 @@ export class CostBook {
   private readonly prices = new CustomPrices();
   private readonly pricer: Pricer;
   private loaded = false;
+  /** Prices added in this process, which a store may not hold (there may be none). */
+  private readonly added: CustomPrice[];
 
-  constructor(private readonly project: string, private readonly storeFor: CostStoreSource) {
+  /** `carried`: what the book this one replaces had added for the same project (init() again). */
+  constructor(readonly project: string, private readonly storeFor: CostStoreSource, carried: readonly CustomPrice[] = []) {
+    this.added = [...carried];
+    this.prices.load(carried);
     const inner = createPricer(this.prices);
     this.pricer = (query) => {
       this.load();
@@ -30,7 +35,14 @@ export class CostBook {
   add(input: AddCostInput): CustomPrice {
     this.load();
     const store = this.storeFor(true);
-    return addCost(this.prices, input, store ? { store, project: this.project } : undefined);
+    const price = addCost(this.prices, input, store ? { store, project: this.project } : undefined);
+    this.added.push(price);
+    return price;
+  }
+
+  /** The prices a book replacing this one keeps when the project stays the same. */
+  get addedHere(): readonly CustomPrice[] {
+    return this.added;
   }
 
   private load(): void {

@@ -206,9 +206,11 @@ export class Recorder {
     return { queued: this.queue.length, queuedBytes: this.queuedBytes, exported: this.exported, dropped: this.dropped + exporterDrops };
   }
 
-  async shutdown(): Promise<void> {
+  /** Flushes, then shuts down every exporter but those in `keep` (a new configuration uses them). */
+  async shutdown(keep: ReadonlySet<Exporter> = new Set()): Promise<void> {
     await this.flush();
     for (const slot of this.slots) {
+      if (keep.has(slot.exporter)) continue;
       try {
         await slot.exporter.shutdown?.();
       } catch (error) {
