@@ -3,7 +3,7 @@
  * batches. Privacy is enforced here and only here (SPEC §6), so every integration and every
  * exporter gets the same guarantees.
  */
-import { copyKeys, setKey } from '../copy-keys.js';
+import { assignKeys, copyKeys, setKey } from '../copy-keys.js';
 import { warnOnce } from '../log.js';
 import { applyPrivacy, keyRedactionFor } from '../privacy/index.js';
 import { isoTime } from '../serialize/iso-time.js';
@@ -61,7 +61,7 @@ export function toRecord(call: LiveCall, settings: ResolvedSettings): Call {
     exception: call.exception,
     attributes: processedAttributes(call, settings),
     // A leaf's summary no longer changes: the record may have it as it is.
-    summary: call.mayHaveChildren ? copySummary(call.summaryNow) : call.summaryNow,
+    summary: call.mayHaveChildren ? copySummary(call.summaryNow, settings) : call.summaryNow,
   };
 }
 
@@ -92,14 +92,25 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** The summary as it is now: later roll-ups keep changing the call's own. */
-function copySummary(summary: Summary): Summary {
+/** Keys tracewire writes into a summary, as numbers; anything else there was added by user code. */
+const OWN_NUMBERS = new Set(['latencyMs', 'timeToFirstTokenMs', 'totalCost']);
+
+/**
+ * The summary as it is now: later roll-ups keep changing the call's own. What user code added
+ * goes through the same key redaction and safe copy as inputs (a BigInt or a `token` key in
+ * it must not cost the record, nor leave the process).
+ */
+function copySummary(summary: Summary, settings: ResolvedSettings): Summary {
   const copy: Summary = {};
+  let added: Record<string, unknown> | undefined;
   for (const key in summary) {
     const value = summary[key];
     if (value === undefined) continue;
-    copy[key] = key === 'usage' || key === 'costs' ? copyPerModel(value as Record<string, object>) : typeof value === 'object' ? snapshot(value).value : value;
+    if ((key === 'usage' || key === 'costs') && value !== null && typeof value === 'object') (copy as Record<string, unknown>)[key] = copyPerModel(value as Record<string, object>);
+    else if (OWN_NUMBERS.has(key) && typeof value === 'number') copy[key] = value;
+    else setKey((added ??= {}), key, value);
   }
+  if (added !== undefined) assignKeys(copy, snapshot(added, undefined, keyRedactionFor(settings.redactKeys)).value as Record<string, unknown>);
   return copy;
 }
 

@@ -183,3 +183,34 @@ describe('usage read from an SDK output (succeedWithUsage)', () => {
     expect(calls[0]!.summary.usage).toEqual({ m: { requests: 1, inputTokens: 2 } });
   });
 });
+
+describe('what user code adds to a summary', () => {
+  it('is copied safely: a BigInt becomes a string and the rest of the summary stays', async () => {
+    await op(async function counts() {
+      const summary = getCurrentCall()!.summary;
+      summary.rowsScanned = 12345678901234567890n;
+      summary.label = 'nightly';
+      await llm('m', { requests: 1, inputTokens: 2, outputTokens: 3 });
+    })();
+    const call = await t.one('counts');
+    expect(call.summary.rowsScanned).toBe('12345678901234567890n');
+    expect(call.summary.label).toBe('nightly');
+    expect(call.summary.usage).toEqual({ m: { requests: 1, inputTokens: 2, outputTokens: 3 } });
+    expect(call.summary.totalCost).toBe(8);
+    expect(typeof call.summary.latencyMs).toBe('number');
+  });
+
+  it('goes through key redaction like inputs, at any depth and at its top level', async () => {
+    t = traced({ redactKeys: ['customerRef'] });
+    await op(async function debugged() {
+      const summary = getCurrentCall()!.summary;
+      summary.debug = { apiKey: 'SUM-SECRET', customerRef: 'C-1', ok: true };
+      summary.token = 'TOP-SECRET';
+    })();
+    const call = await t.one('debugged');
+    expect(call.summary.debug).toEqual({ apiKey: '[REDACTED]', customerRef: '[REDACTED]', ok: true });
+    expect(call.summary.token).toBe('[REDACTED]');
+    expect(JSON.stringify(call)).not.toMatch(/SECRET|C-1/);
+  });
+});
+
