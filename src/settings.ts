@@ -97,9 +97,19 @@ function parseOtlpHeaders(raw: string | undefined): Record<string, string> {
       warnOnce(`env:OTEL_EXPORTER_OTLP_HEADERS:${pair}`, 'OTEL_EXPORTER_OTLP_HEADERS has an entry without "key=value"; it is ignored.');
       continue;
     }
-    headers[decodeURIComponent(pair.slice(0, eq).trim())] = decodeURIComponent(pair.slice(eq + 1).trim());
+    headers[decodedHeaderPart(pair.slice(0, eq).trim())] = decodedHeaderPart(pair.slice(eq + 1).trim());
   }
   return headers;
+}
+
+/** Percent-decoded (the OTLP exporter spec's encoding); a bad escape is kept as written, once reported. */
+function decodedHeaderPart(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    warnOnce('env:OTEL_EXPORTER_OTLP_HEADERS:encoding', 'OTEL_EXPORTER_OTLP_HEADERS has a malformed %-escape; that part is sent as written.');
+    return text;
+  }
 }
 
 function fail(option: string, expected: string, got: unknown): never {

@@ -97,7 +97,8 @@ export async function startViewer(options: ViewerOptions): Promise<RunningViewer
       res.setHeader('allow', 'GET, HEAD');
       return sendJson(res, 405, { error: `${req.method} is not allowed: the viewer only reads` }, head);
     }
-    const url = new URL(req.url ?? '/', 'http://viewer.invalid');
+    const url = URL.canParse(req.url ?? '/', 'http://viewer.invalid') ? new URL(req.url ?? '/', 'http://viewer.invalid') : undefined;
+    if (url === undefined) return sendJson(res, 400, { error: `the request target ${JSON.stringify(req.url)} is not a URL` }, head);
     if (url.pathname === '/' || url.pathname === '/index.html') return send(res, 200, 'text/html; charset=utf-8', PAGE, head);
     // Browsers ask for one unprompted; there is none, and saying so plainly keeps their consoles quiet.
     if (url.pathname === '/favicon.ico') return send(res, 204, 'image/x-icon', '', head);

@@ -70,6 +70,13 @@ describe('the environment wins over code', () => {
 });
 
 describe('bad values', () => {
+  it('a malformed %-escape in OTEL_EXPORTER_OTLP_HEADERS is reported and kept as written, never thrown', () => {
+    const s = resolveSettings({ exporters: ['memory'] }, { OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=abc%zz1,x-team=a%20b' });
+    expect(s.otlp.headers).toEqual({ 'x-api-key': 'abc%zz1', 'x-team': 'a b' });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/OTEL_EXPORTER_OTLP_HEADERS/);
+  });
+
   it('a bad boolean is reported once with the variable name and accepted values; the safe default holds', () => {
     const env = { TRACEWIRE_DISABLED: 'maybe', TRACEWIRE_CAPTURE_CONTENT: 'sometimes' };
     const first = resolveSettings({}, env);

@@ -31,10 +31,11 @@ const json = async (path: string) => {
 };
 
 /** A request with a Host header of our choosing (fetch will not send a forged one). */
-function rawGet(path: string, host: string, method = 'GET'): Promise<{ status: number; body: string }> {
-  const url = new URL(path, viewer.url);
+function rawGet(path: string, host: string, method = 'GET', asWritten = false): Promise<{ status: number; body: string }> {
+  const url = new URL(viewer.url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method, headers: { host } }, (res) => {
+    const target = asWritten ? path : new URL(path, viewer.url).pathname;
+    const req = request({ host: url.hostname, port: url.port, path: target, method, headers: { host } }, (res) => {
       let body = '';
       res.on('data', (chunk) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode!, body }));
@@ -133,6 +134,16 @@ describe('tracewire ui server', () => {
     expect(post.status).toBe(405);
     const head = await rawGet('/api/traces', `127.0.0.1:${port}`, 'HEAD');
     expect(head).toEqual({ status: 200, body: '' });
+  });
+
+  it('answers a request target that is no URL with 400, and keeps serving', async () => {
+    const port = new URL(viewer.url).port;
+    for (const target of ['http://[', 'http://a:99999/']) {
+      const answer = await rawGet(target, `127.0.0.1:${port}`, 'GET', true);
+      expect(answer.status, target).toBe(400);
+      expect(JSON.parse(answer.body).error).toMatch(/not a URL/);
+    }
+    expect((await json('/api/traces')).status).toBe(200);
   });
 
   it('names a busy port plainly', async () => {
