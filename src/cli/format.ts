@@ -71,14 +71,17 @@ export function formatTrace(calls: Call[]): string {
     children.set(parent, list);
   }
   const lines: string[] = [];
-  const walk = (call: Call, prefix: string, last: boolean, root: boolean) => {
+  // An explicit stack, not recursion: a trace can nest thousands of calls deep.
+  const roots = children.get(null) ?? [];
+  const pending: Array<{ call: Call; prefix: string; last: boolean; root: boolean }> = [];
+  for (let i = roots.length - 1; i >= 0; i--) pending.push({ call: roots[i]!, prefix: '', last: true, root: true });
+  while (pending.length > 0) {
+    const { call, prefix, last, root } = pending.pop()!;
     lines.push(root ? describeCall(call) : `${prefix}${last ? '└─ ' : '├─ '}${describeCall(call)}`);
     const kids = children.get(call.id) ?? [];
-    const nextPrefix = root ? '' : prefix + (last ? '   ' : '│  ');
-    kids.forEach((kid, i) => walk(kid, nextPrefix, i === kids.length - 1, false));
-  };
-  const roots = children.get(null) ?? [];
-  for (const root of roots) walk(root, '', true, true);
+    const nextPrefix = indent(root ? '' : prefix + (last ? '   ' : '│  '));
+    for (let i = kids.length - 1; i >= 0; i--) pending.push({ call: kids[i]!, prefix: nextPrefix, last: i === kids.length - 1, root: false });
+  }
   const top = roots[0]!;
   const tokens = tokensOf(top.summary);
   lines.push('');
@@ -89,6 +92,13 @@ export function formatTrace(calls: Call[]): string {
       `, total cost ${formatCost(top.summary.totalCost)}`,
   );
   return lines.join('\n');
+}
+
+/** The tree's guides, 3 characters a level: past 40 levels only the innermost are drawn, after an ellipsis. */
+const MAX_INDENT = 120;
+
+function indent(prefix: string): string {
+  return prefix.length <= MAX_INDENT ? prefix : `…  ${prefix.slice(prefix.length - MAX_INDENT + 3)}`;
 }
 
 /** One line per call: when, op, status, latency, tokens, cost, trace id. */
