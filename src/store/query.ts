@@ -35,6 +35,8 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T|$)/;
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
+  // JSON would print Infinity and NaN as null.
+  if (typeof value === 'number') return String(value);
   if (value instanceof Date) return `Date(${value.getTime()})`;
   try {
     return JSON.stringify(value) ?? String(value);
@@ -90,11 +92,18 @@ function dateMs(value: unknown, key: string): number | null {
   if (value === undefined) return null;
   let ms = Number.NaN;
   if (value instanceof Date) ms = value.getTime();
-  else if (typeof value === 'string' && ISO_DATE.test(value)) ms = Date.parse(value);
+  else if (typeof value === 'string' && ISO_DATE.test(value) && isCalendarDate(value)) ms = Date.parse(value);
   if (Number.isNaN(ms)) {
     throw new TypeError(`filter.${key} must be a valid Date or ISO-8601 string, got ${describe(value)}`);
   }
   return ms;
+}
+
+/** Date.parse rolls a day past the month's end over (2024-02-30 is March 1st): such a date is a typo, not a filter. */
+function isCalendarDate(iso: string): boolean {
+  const [year, month, day] = iso.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 function nonNegativeInteger(value: unknown, key: string): number | null {
