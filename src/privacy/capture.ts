@@ -8,6 +8,7 @@
  * Object keys are kept, since in request and response bodies they are field names, except
  * inside the subtrees listed in CONTENT_SUBTREE_KEYS, where keys are content too (JSON-schema
  * property names, tool-argument names, user metadata): those subtrees are replaced whole.
+ * Numbers are not always metadata either: see TOKEN_CONTENT_KEYS.
  */
 import type { JsonValue } from '../serialize/snapshot.js';
 
@@ -40,6 +41,17 @@ export const CONTENT_SUBTREE_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Keys whose arrays and objects encode text in numbers or keys, which the rules above would
+ * keep: logprobs hold each token's UTF-8 `bytes` (OpenAI chat, Responses, transcriptions) or
+ * token ids (Cohere v2), legacy completions' `top_logprobs` are keyed by the token text, and a
+ * completions `prompt` may be token ids. Their containers are replaced whole; scalars under
+ * them are request options or sizes (`logprobs: true`, `top_logprobs: 5`, `bytes: 1024`).
+ */
+export const TOKEN_CONTENT_KEYS: ReadonlySet<string> = new Set([
+  'logprobs', 'top_logprobs', 'topLogprobs', 'bytes', 'token_ids', 'tokenIds', 'prompt',
+]);
+
+/**
  * Strips content from a snapshot, in place where it can (the tree is tracewire's own copy),
  * and returns the result: a string root becomes the marker.
  */
@@ -59,8 +71,9 @@ export function stripContent(value: JsonValue): JsonValue {
     }
     for (const key of Object.keys(node)) {
       const child = node[key]!;
-      if (CONTENT_SUBTREE_KEYS.has(key)) node[key] = CONTENT_OMITTED;
-      else if (child !== null && typeof child === 'object') pending.push([child, key]);
+      const isContainer = child !== null && typeof child === 'object';
+      if (CONTENT_SUBTREE_KEYS.has(key) || (isContainer && TOKEN_CONTENT_KEYS.has(key))) node[key] = CONTENT_OMITTED;
+      else if (isContainer) pending.push([child, key]);
       else node[key] = stripLeaf(child, key);
     }
   }

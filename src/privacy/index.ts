@@ -7,7 +7,7 @@ export {
   createKeyMatcher, DEFAULT_REDACT_KEYS, isSensitiveKey, keyMatcherFor, keyRedactionFor, normalizeKey, REDACTED,
   redactKeys, redactWithMatcher, type KeyMatcher,
 } from './redact.js';
-export { CONTENT_OMITTED, CONTENT_SUBTREE_KEYS, METADATA_STRING_KEYS, stripContent } from './capture.js';
+export { CONTENT_OMITTED, CONTENT_SUBTREE_KEYS, METADATA_STRING_KEYS, stripContent, TOKEN_CONTENT_KEYS } from './capture.js';
 export {
   API_KEY_MARKER, CARD_MARKER, EMAIL_MARKER, PHONE_MARKER, passesLuhn, piiRedactor, redactApiKeys,
   redactCardNumbers, redactEmails, redactPhoneNumbers, redactPII, type PiiRedactorOptions,
