@@ -6,15 +6,18 @@
  * Every pattern is written to run in linear time on hostile input: a lookbehind makes a
  * match start only at the beginning of a run of candidate characters, repetitions are
  * bounded, and adjacent parts cannot match the same characters, so a failed attempt cannot
- * backtrack through exponentially many splits. Matching is deliberately conservative: ISO
- * dates, UUIDs, timestamps, token counts and bare digit runs are left alone, at the price of
- * missing some unusual phone formats.
+ * backtrack through exponentially many splits. Number patterns are checked beyond the regex
+ * (Luhn for cards; digit counts and cue words for phones, see phone.ts) so that ISO dates,
+ * UUIDs, timestamps, token counts, model sizes and bare digit runs are left alone.
  */
 import { setKey } from '../copy-keys.js';
 import { TRUNCATED_DEPTH } from '../serialize/markers.js';
+import { hasDigits } from './digits.js';
+import { redactPhoneNumbers } from './phone.js';
+
+export { PHONE_MARKER, redactPhoneNumbers } from './phone.js';
 
 export const EMAIL_MARKER = '[EMAIL]';
-export const PHONE_MARKER = '[PHONE]';
 export const CARD_MARKER = '[CARD]';
 export const API_KEY_MARKER = '[API_KEY]';
 
@@ -33,34 +36,15 @@ export function redactEmails(text: string): string {
   return text.replace(EMAIL, EMAIL_MARKER);
 }
 
-/** What may not follow a phone or card number: more of a number, or a word. */
+/** What may not follow a card number: more of a number, or a word. */
 const NUMBER_END = String.raw`(?![\w-]|[.,]\d)`;
-const PHONE_PATTERNS: readonly RegExp[] = [
-  // international: +44 20 7946 0958, +33 1 23 45 67 89, +15551234567
-  new RegExp(String.raw`(?<![\w+])\+\d(?:[ .-]?\d){7,14}` + NUMBER_END, 'g'),
-  // North American, with separators: (555) 123-4567, 555.123.4567, +1 555-123-4567
-  new RegExp(String.raw`(?<![\w+.-])(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}` + NUMBER_END, 'g'),
-  // national with a trunk 0 and space-separated groups: 020 7946 0958, 06 12 34 56 78
-  new RegExp(String.raw`(?<![\w+.-])0\d{1,4}(?: \d{2,4}){2,4}(?! \d)` + NUMBER_END, 'g'),
-];
-const MIN_NATIONAL_DIGITS = 9;
-
-export function redactPhoneNumbers(text: string): string {
-  if (!hasDigitRun(text, 7)) return text;
-  let out = text;
-  for (const pattern of PHONE_PATTERNS) {
-    out = out.replace(pattern, (match) =>
-      match.startsWith('0') && countDigits(match) < MIN_NATIONAL_DIGITS ? match : PHONE_MARKER);
-  }
-  return out;
-}
 
 // 13 to 19 digits, optionally grouped by single spaces or dashes, starting with a digit card
 // networks use (2-6): millisecond timestamps and most ids start with 1.
 const CARD = new RegExp(String.raw`(?<![\w-])[2-6]\d(?:[ -]?\d){11,17}(?![ -]\d)` + NUMBER_END, 'g');
 
 export function redactCardNumbers(text: string): string {
-  if (!hasDigitRun(text, 4)) return text;
+  if (!hasDigits(text, 4)) return text;
   return text.replace(CARD, (match) => (passesLuhn(match) ? CARD_MARKER : match));
 }
 
@@ -116,25 +100,6 @@ export function redactApiKeys(text: string): string {
 /** Secrets mix letters and digits (hex, base64); plain words and numeric ids do not. */
 function looksLikeSecret(value: string): boolean {
   return /\d/.test(value) && /[A-Za-z]/.test(value);
-}
-
-function countDigits(text: string): number {
-  let digits = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code >= 48 && code <= 57) digits++;
-  }
-  return digits;
-}
-
-/** Cheap pre-check so that ordinary prose skips the number patterns. */
-function hasDigitRun(text: string, minDigits: number): boolean {
-  let digits = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code >= 48 && code <= 57 && ++digits >= minDigits) return true;
-  }
-  return false;
 }
 
 type TextRedactor = (text: string) => string;
