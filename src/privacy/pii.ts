@@ -29,7 +29,11 @@ export interface PiiRedactorOptions {
   apiKeys?: boolean;
 }
 
-const EMAIL = /(?<![\w.%+-])[\w.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
+// Letters of any script (`jörg@münchen.de`); an apostrophe only inside the local part
+// (`o'brien@`), so that a quote before an address stays outside the match, and a match never
+// starts after one inside a name (which would make failed attempts quadratic). Punycode TLDs too.
+const EMAIL =
+  /(?<![\p{L}\p{N}_.%+-]'?)[\p{L}\p{N}_.%+-][\p{L}\p{N}_.%+'-]{0,63}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){0,8}\.(?:\p{L}{2,24}|xn--[A-Za-z0-9-]{1,59})(?![\p{L}\p{N}-])/gu;
 
 export function redactEmails(text: string): string {
   if (!text.includes('@')) return text;
@@ -45,7 +49,24 @@ const CARD = new RegExp(String.raw`(?<![\w-])[2-6]\d(?:[ -]?\d){11,17}(?![ -]\d)
 
 export function redactCardNumbers(text: string): string {
   if (!hasDigits(text, 4)) return text;
-  return text.replace(CARD, (match) => (passesLuhn(match) ? CARD_MARKER : match));
+  return text.replace(CARD, (match) => {
+    const end = cardLength(match);
+    return end < 0 ? match : CARD_MARKER + match.slice(end);
+  });
+}
+
+/**
+ * Length of the card at the start of `match`, or -1. The pattern also takes an expiry or CVV
+ * written after the number (`4111 1111 1111 1111 12/25`, `4242424242424242 123`), so on a
+ * failed check the candidate is shortened to the previous group boundary.
+ */
+function cardLength(match: string): number {
+  let end = match.length;
+  while (end > 0) {
+    if (passesLuhn(match.slice(0, end))) return end;
+    end = Math.max(match.lastIndexOf(' ', end - 1), match.lastIndexOf('-', end - 1));
+  }
+  return -1;
 }
 
 /** Luhn check over the digits of `candidate`, ignoring separators. */
@@ -70,20 +91,28 @@ export function passesLuhn(candidate: string): boolean {
 
 /** Credentials recognisable by their shape alone. */
 const API_KEY_SHAPES: readonly RegExp[] = [
-  /(?<![\w-])sk-[A-Za-z0-9_-]{20,}/g, // OpenAI sk-, sk-proj-, sk-svcacct-; Anthropic sk-ant-
+  // OpenAI sk-, sk-proj-, sk-svcacct-; Anthropic sk-ant-. A digit, else `sk-learn-...` is a key.
+  /(?<![\w-])sk-(?=[A-Za-z_-]*\d)[A-Za-z0-9_-]{20,}/g,
   /(?<![\w-])[sr]k_(?:live|test)_[A-Za-z0-9]{16,}/g, // Stripe secret and restricted keys
   /(?<![A-Za-z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])/g, // AWS access key ids
   /(?<![\w-])gh[pousr]_[A-Za-z0-9]{30,}/g, // GitHub tokens
   /(?<![\w-])github_pat_[A-Za-z0-9_]{20,}/g,
   /(?<![\w-])xox[abposr]-[A-Za-z0-9-]{10,}/g, // Slack
   /(?<![\w-])AIza[0-9A-Za-z_-]{35}/g, // Google API keys
+  // Hugging Face (hf_ and 34 letters) and Groq (gsk_ and 52 letters or digits), with some slack
+  /(?<![\w-])hf_[A-Za-z0-9]{30,40}(?![\w-])/g,
+  /(?<![\w-])gsk_[A-Za-z0-9]{48,56}(?![\w-])/g,
   /(?<![\w-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, // JWTs
 ];
 /** `Authorization` header values written out in text. */
 const AUTH_SCHEME = /\b(Bearer\s+|Basic\s+)([A-Za-z0-9._~+/-]{16,}=*)/gi;
-/** `api_key=...`, `"token": "..."`, `password: ...` followed by a long opaque value. */
+/**
+ * `api_key=...`, `"token": "..."`, `password: ...` followed by a long opaque value. The name may
+ * end a longer one (`OPENAI_API_KEY=`, `"openai_api_key":`, `AWS_SECRET_ACCESS_KEY=`), so it
+ * starts after anything but a letter or digit: `\b` never matches after `_`.
+ */
 const KEY_ASSIGNMENT =
-  /\b((?:api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret|token|password|passwd|key)["']?\s{0,3}[=:]\s{0,3}["']?)([A-Za-z0-9+/_.~-]{16,}={0,2})/gi;
+  /(?<![A-Za-z0-9])((?:api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|secret|token|password|passwd|key)["']?\s{0,3}[=:]\s{0,3}["']?)([A-Za-z0-9+/_.~-]{16,}={0,2})/gi;
 const MIN_KEY_LENGTH = 16;
 
 export function redactApiKeys(text: string): string {

@@ -11,6 +11,12 @@ describe('redactEmails', () => {
     expect(redactEmails('<ops@corp.io>, mailto:a@b.dev')).toBe('<[EMAIL]>, mailto:[EMAIL]');
   });
 
+  it('masks internationalised domains and apostrophes in the local part whole', () => {
+    expect(redactEmails('email john.doe@münchen.de or jörg@bücher.example, cc: o\'brien@example.com.'))
+      .toBe('email [EMAIL] or [EMAIL], cc: [EMAIL].');
+    expect(redactEmails("to='bob@example.com' via admin@xn--mnchen-3ya.de")).toBe("to='[EMAIL]' via [EMAIL]");
+  });
+
   it('leaves things that are not addresses', () => {
     for (const text of ['user@localhost', '@handle', 'a @ b.com', 'npm i @scope/pkg@1.2.3', 'x@y']) {
       expect(redactEmails(text)).toBe(text);
@@ -39,6 +45,13 @@ describe('redactCardNumbers', () => {
       .toBe('Visa [CARD], MC [CARD], Amex [CARD].');
   });
 
+  it('masks a card followed by its expiry or CVV, keeping those', () => {
+    expect(redactCardNumbers('My Visa 4111 1111 1111 1111 12/25')).toBe('My Visa [CARD] 12/25');
+    expect(redactCardNumbers('card 4242424242424242 123')).toBe('card [CARD] 123');
+    expect(redactCardNumbers('card 5555 5555 5555 4444 03/27 cvc 737')).toBe('card [CARD] 03/27 cvc 737');
+    expect(redactCardNumbers('Card number: 4111-1111-1111-1111 123')).toBe('Card number: [CARD] 123');
+  });
+
   it('leaves Luhn-invalid numbers, timestamps and longer digit runs', () => {
     const text = 'bad 4111 1111 1111 1112, ms 1705312345678, long 41111111111111111111111, uuid 426614174000';
     expect(redactCardNumbers(text)).toBe(text);
@@ -62,17 +75,26 @@ describe('redactApiKeys', () => {
       'Authorization: Bearer abcdef1234567890abcdef',
       'https://x.test/v1?api_key=0123456789abcdef0123&q=1',
       '{"token": "abcdEFGH1234ijklMNOP"}',
+      'OPENAI_API_KEY=a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6',
+      'export MISTRAL_API_KEY=Xk9fP2qLm8Rt4vWz7yBn3cDs6gHj1KaE',
+      'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      '{"openai_api_key": "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6", "x-api-key": "a1b2c3d4e5f6a7b8c9d0e1f2"}',
+      'huggingface 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 or hf_AbCdEfGhIjKlMnOpQrStUvWxYz012345',
+      'groq gsk_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOP',
     ].join('\n');
     expect(redactApiKeys(text)).toBe([
       'openai [API_KEY]', 'anthropic [API_KEY]', 'aws [API_KEY]', 'github [API_KEY]', 'slack [API_KEY]',
       'google [API_KEY]', 'stripe [API_KEY]', 'jwt [API_KEY]', 'Authorization: Bearer [API_KEY]',
       'https://x.test/v1?api_key=[API_KEY]&q=1', '{"token": "[API_KEY]"}',
+      'OPENAI_API_KEY=[API_KEY]', 'export MISTRAL_API_KEY=[API_KEY]', 'AWS_SECRET_ACCESS_KEY=[API_KEY]',
+      '{"openai_api_key": "[API_KEY]", "x-api-key": "[API_KEY]"}', 'huggingface [API_KEY] or [API_KEY]', 'groq [API_KEY]',
     ].join('\n'));
   });
 
   it('leaves words, task ids and counters', () => {
     const text = 'task-sk-1 basic internationalization; key: correcthorsebatterystaple; max_tokens=1234567890123456; ' +
-      'tokens: abcdefghijklmnop1234; sk-short';
+      'tokens: abcdefghijklmnop1234; sk-short; sk-learn-is-a-great-library-for-ml; monkey=a1b2c3d4e5f6a7b8c9d0; ' +
+      'hf_transformers_pipeline_cache_dir gsk_short1234 OPENAI_API_KEY=your-key-here';
     expect(redactApiKeys(text)).toBe(text);
   });
 });
@@ -126,6 +148,8 @@ describe('redactPII and piiRedactor', () => {
       '1 '.repeat(500_000), '1'.repeat(1_000_000), '+1'.repeat(500_000), '1-'.repeat(500_000), '(555) '.repeat(160_000),
       '0 12 '.repeat(200_000), '4 '.repeat(500_000), 'sk-'.repeat(330_000), 'key='.repeat(250_000),
       'Bearer '.repeat(140_000), 'eyJ'.repeat(330_000) + '.', 'a@a-'.repeat(250_000), 'api_key=' + 'a1'.repeat(500_000),
+      "o'".repeat(500_000) + '@', 'ü@ü.'.repeat(250_000), 'X_API_KEY='.repeat(100_000), '4111 1111 1111 1111 1 '.repeat(45_000),
+      'hf_' + 'a'.repeat(1_000_000),
     ];
     const redact = piiRedactor();
     for (const text of adversarial) {
