@@ -1,4 +1,5 @@
 /** Real openai clients pointed at msw, and small readers of what a stream handed the app. */
+import { http, HttpResponse, type HttpHandler } from 'msw';
 import OpenAI, { AzureOpenAI, type ClientOptions } from 'openai';
 import { sseJson } from './sse.js';
 import type { WireFixture } from './wire.js';
@@ -16,6 +17,14 @@ export function openaiClient(baseURL = 'https://api.openai.com/v1', options: Cli
 /** An Azure client; the fixtures' URL patterns accept any resource host and deployment. */
 export function azureClient(): AzureOpenAI {
   return new AzureOpenAI({ apiKey: TEST_KEY, endpoint: 'https://example-resource.openai.azure.com', apiVersion: '2024-02-01', maxRetries: 0 });
+}
+
+/** A few bytes standing for an audio upload: msw answers whatever the file holds. */
+export const audioFile = () => new File([new Uint8Array([0x49, 0x44, 0x33, 0x04])], 'hello.mp3', { type: 'audio/mpeg' });
+
+/** Answers POSTs to `path` with the SSE body `text`, as an OpenAI endpoint streams it. */
+export function sseAnswer(path: RegExp, text: string): HttpHandler {
+  return http.post(path, () => new HttpResponse(text, { headers: { 'content-type': 'text/event-stream; charset=utf-8' } }));
 }
 
 /** Everything an async iterable yields, or only the first `limit` items (then `break`, as an app would). */

@@ -51,3 +51,11 @@ export function sseText(payloads: readonly unknown[], done = true): string {
   const events = payloads.map((payload) => `data: ${JSON.stringify(payload)}\n\n`);
   return events.join('') + (done ? 'data: [DONE]\n\n' : '');
 }
+
+/**
+ * An SSE body of typed events as the Responses, transcription and image endpoints send them:
+ * each `data:` line follows an `event:` line naming its `type`, and no `[DONE]` closes it.
+ */
+export function typedSseText<T extends { type: string }>(payloads: readonly T[]): string {
+  return payloads.map((payload) => `event: ${payload.type}\ndata: ${JSON.stringify(payload)}\n\n`).join('');
+}

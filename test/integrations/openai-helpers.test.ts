@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Call, CallKind } from '../../src/types.js';
 import { tracedPerTest } from '../helpers/collect.js';
 import { failOnUnhandledRejection, useMswServer } from '../helpers/msw.js';
-import { CHAT, openaiClient, recordedChunks } from '../helpers/openai.js';
+import { audioFile, CHAT, openaiClient, recordedChunks } from '../helpers/openai.js';
 import { fixtureHandlers, loadFixture, requestBody, responseBody, type WireFixture } from '../helpers/wire.js';
 
 const server = useMswServer();
@@ -162,8 +162,6 @@ function ownResponse(path: RegExp, response: Record<string, unknown>, request: R
   server.use(http.post(path, () => HttpResponse.json(response)));
   return { request, response };
 }
-
-const audioFile = () => new File([new Uint8Array([0x49, 0x44, 0x33, 0x04])], 'hello.mp3', { type: 'audio/mpeg' });
 
 const METHODS: MethodCase[] = [
   {
