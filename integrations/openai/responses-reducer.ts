@@ -1,12 +1,12 @@
 /**
  * Responses API streams are typed events. The terminal event (`response.completed`,
  * `response.incomplete`, `response.failed`) carries the whole response, so it is the output
- * whenever it arrived; the incremental events are folded only so that a stream cut short
- * still leaves the output items produced so far.
+ * whenever it arrived; the incremental events are folded only so that a stream cut short (or
+ * a failed response that lists no output) still leaves the output items produced so far.
  */
 import { copyKeys } from '../../src/copy-keys.js';
 import type { StreamReducer } from '../../src/patching/types.js';
-import { type Json, asObject } from '../shared/json.js';
+import { type Json, asObject, nonEmptyString } from '../shared/json.js';
 import { joinPiece } from '../shared/text.js';
 
 interface ResponsesState {
@@ -155,10 +155,9 @@ function outputText(output: unknown): string {
 }
 
 function finishResponses(state: ResponsesState): Json {
-  let base: Json;
-  if (state.final) base = copyKeys(state.final);
-  else {
-    base = copyKeys(state.snapshot ?? {});
+  const base = copyKeys(state.final ?? state.snapshot ?? {});
+  // A failed response may list no output although items were streamed: they are what was produced.
+  if (!Array.isArray(base.output) || (base.output.length === 0 && state.items.length > 0)) {
     base.output = state.items.filter((item) => item !== undefined);
   }
   if (typeof base.output_text !== 'string') base.output_text = outputText(base.output);
@@ -171,13 +170,21 @@ function isFirstResponsesToken(chunk: unknown): boolean {
   return typeof type === 'string' && type.endsWith('.delta') && typeof event?.delta === 'string' && event.delta !== '';
 }
 
-/** In-band `error` event (the SDK normally throws on it; this covers paths where it does not). */
+/** `{ type, message }` of an error object: `code` names it, as in the `error` event. */
+function described(error: Json | undefined, fallback: string): { type: string; message: string } {
+  return { type: nonEmptyString(error?.code) ?? 'error', message: typeof error?.message === 'string' ? error.message : fallback };
+}
+
+/**
+ * In-band failures the SDK yields instead of throwing: an `error` event, and `response.failed`,
+ * whose response (kept as the output, with its usage) carries the error.
+ */
 function responsesErrorOf(chunk: unknown): { type: string; message: string } | undefined {
   const event = eventOf(chunk);
-  if (event?.type !== 'error') return undefined;
-  const code = typeof event.code === 'string' && event.code !== '' ? event.code : 'error';
-  const message = typeof event.message === 'string' ? event.message : 'stream error';
-  return { type: code, message };
+  const type = event?.type;
+  if (type === 'error') return described(event, 'stream error');
+  if (type === 'response.failed') return described(asObject(asObject(event!.response)?.error), 'response failed');
+  return undefined;
 }
 
 export function responsesReducer(): StreamReducer<ResponsesState> {

@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { withTracingDisabled } from '../../src/index.js';
 import { tracedPerTest } from '../helpers/collect.js';
 import { failingBody, failOnUnhandledRejection, useMswServer } from '../helpers/msw.js';
-import { drain, joinedText, openaiClient } from '../helpers/openai.js';
+import { drain, joinedText, openaiClient, recordedChunks, sseAnswer } from '../helpers/openai.js';
 import { CHAT, earlyExitClient, recordedText, serveChatStream } from '../helpers/openai-stream.js';
-import { requestBody } from '../helpers/wire.js';
+import { typedSseText } from '../helpers/sse.js';
+import { loadFixture, requestBody } from '../helpers/wire.js';
 
 const server = useMswServer();
 failOnUnhandledRejection();
@@ -177,5 +178,58 @@ describe('a Responses stream left before completion', () => {
     expect(output.output).toHaveLength(1);
     expect(output.output[0]).toMatchObject({ type: 'message', content: [{ type: 'output_text', text }] });
     expect(output.output_text).toBe(text);
+  });
+});
+
+describe('a Responses stream whose last event is not response.completed', () => {
+  type Event = { type: string; delta?: string; response?: Record<string, unknown> };
+  const RESPONSES = 'openai.responses.create';
+  const fixture = () => loadFixture('openai/py-responses-stream-2025.json');
+  const request = () => requestBody<OpenAI.Responses.ResponseCreateParamsStreaming>(fixture());
+  /** The recorded events up to the `n`th, then `last`; what the app must get, untouched. */
+  function serveEndingWith(n: number, last: (recorded: Event[]) => Event): Event[] {
+    const recorded = recordedChunks(fixture()) as Event[];
+    const events = [...recorded.slice(0, n), last(recorded)];
+    server.use(sseAnswer(/\/responses$/, typedSseText(events)));
+    return events;
+  }
+  const textOf = (events: Event[]) => events.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta).join('');
+  const usage = { input_tokens: 18, input_tokens_details: { cached_tokens: 0 }, output_tokens: 20, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 38 };
+  const error = { code: 'server_error', message: 'The model failed to generate a response.' };
+
+  it('response.failed → error with the response\'s error; the output items streamed so far and the usage are kept', async () => {
+    // The failed response lists no output: the items come from the events the app got.
+    const events = serveEndingWith(30, (r) => ({ type: 'response.failed', response: { ...r[0]!.response, status: 'failed', error, usage } }));
+    expect(await drain(await openaiClient().responses.create(request()))).toEqual(events);
+
+    const call = await t.one(RESPONSES);
+    expect(call.status).toBe('error');
+    expect(call.exception).toMatchObject({ type: 'server_error', message: error.message });
+    const output = call.output as { status: string; error: unknown; output: unknown[]; output_text: string };
+    expect(output).toMatchObject({ status: 'failed', error, output_text: textOf(events) });
+    expect(output.output).toEqual([expect.objectContaining({ type: 'message', content: [expect.objectContaining({ type: 'output_text', text: textOf(events) })] })]);
+    expect(call.summary.usage).toEqual({ 'gpt-4.1-nano-2025-04-14': { requests: 1, inputTokens: 18, outputTokens: 20, totalTokens: 38, cacheReadTokens: 0, reasoningTokens: 0 } });
+  });
+
+  it('an error event → error with its code and message, the partial output kept', async () => {
+    const events = serveEndingWith(20, () => ({ type: 'error', ...error, param: null, sequence_number: 20 }));
+    expect(await drain(await openaiClient().responses.create(request()))).toEqual(events);
+
+    const call = await t.one(RESPONSES);
+    expect(call.status).toBe('error');
+    expect(call.exception).toMatchObject({ type: 'server_error', message: error.message });
+    expect((call.output as { output_text: string }).output_text).toBe(textOf(events));
+  });
+
+  it('response.incomplete is a normal end: success, the output says incomplete and why', async () => {
+    const incomplete = { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };
+    const events = serveEndingWith(85, (r) => ({ type: 'response.incomplete', response: { ...r[85]!.response, ...incomplete } }));
+    await drain(await openaiClient().responses.create(request()));
+
+    const call = await t.one(RESPONSES);
+    expect(call.status).toBe('success');
+    expect(call.exception).toBeNull();
+    expect(call.output).toMatchObject({ ...incomplete, output_text: textOf(events) });
+    expect(call.summary.usage!['gpt-4.1-nano-2025-04-14']).toMatchObject({ inputTokens: 18, outputTokens: 79 });
   });
 });

@@ -234,7 +234,10 @@ describe('responses stream reducer', () => {
     const list = events();
     expect(list[firstTokenIndex(reducer, list)]!.type).toBe('response.output_text.delta');
     expect(reducer.errorOf!({ type: 'error', code: 'server_error', message: 'boom' })).toEqual({ type: 'server_error', message: 'boom' });
+    expect(reducer.errorOf!({ type: 'response.failed', response: { status: 'failed', error: { code: 'server_error', message: 'failed' } } }))
+      .toEqual({ type: 'server_error', message: 'failed' });
     expect(reducer.errorOf!(list[0])).toBeUndefined();
+    expect(reducer.errorOf!({ type: 'response.incomplete', response: { status: 'incomplete' } })).toBeUndefined();
   });
 
   it('accepts { event, data } envelopes', () => {
