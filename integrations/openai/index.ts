@@ -3,6 +3,7 @@
  * how their results are read. Everything else is the engine's job.
  */
 import type { IntegrationDefinition, TargetDefinition } from '../../src/patching/types.js';
+import { transcriptionReducer } from './media-reducers.js';
 import { destinationOfResource } from './provider.js';
 import { chatCompletionsReducer, completionsReducer, responsesReducer } from './reducers.js';
 import { withStreamUsage } from './stream-usage.js';
@@ -40,7 +41,7 @@ export const openaiIntegration: IntegrationDefinition = {
     { ...resource(['images'], 'generate'), kind: 'image', usage: imagesUsage },
     { ...resource(['images'], 'edit'), kind: 'image', usage: imagesUsage },
     { ...resource(['moderations'], 'create'), kind: 'moderation', usage: requestOnlyUsage },
-    { ...resource(['audio', 'transcriptions'], 'create'), kind: 'audio', usage: transcriptionUsage },
+    { ...resource(['audio', 'transcriptions'], 'create'), kind: 'audio', reducer: transcriptionReducer, usage: transcriptionUsage },
     { ...resource(['audio', 'translations'], 'create'), kind: 'audio', usage: requestOnlyUsage },
   ],
 };
