@@ -3,7 +3,7 @@
  * how their results are read. Everything else is the engine's job.
  */
 import type { IntegrationDefinition, TargetDefinition } from '../../src/patching/types.js';
-import { transcriptionReducer } from './media-reducers.js';
+import { imagesReducer, transcriptionReducer } from './media-reducers.js';
 import { destinationOfResource } from './provider.js';
 import { chatCompletionsReducer, completionsReducer, responsesReducer } from './reducers.js';
 import { withStreamUsage } from './stream-usage.js';
@@ -38,8 +38,8 @@ export const openaiIntegration: IntegrationDefinition = {
     { ...resource(['responses'], 'create'), kind: 'llm', reducer: responsesReducer, usage: responsesUsage },
     { ...resource(['completions'], 'create'), kind: 'llm', reducer: completionsReducer, usage: completionsUsage },
     { ...resource(['embeddings'], 'create'), kind: 'embedding', usage: embeddingsUsage },
-    { ...resource(['images'], 'generate'), kind: 'image', usage: imagesUsage },
-    { ...resource(['images'], 'edit'), kind: 'image', usage: imagesUsage },
+    { ...resource(['images'], 'generate'), kind: 'image', reducer: imagesReducer, usage: imagesUsage },
+    { ...resource(['images'], 'edit'), kind: 'image', reducer: imagesReducer, usage: imagesUsage },
     { ...resource(['moderations'], 'create'), kind: 'moderation', usage: requestOnlyUsage },
     { ...resource(['audio', 'transcriptions'], 'create'), kind: 'audio', reducer: transcriptionReducer, usage: transcriptionUsage },
     { ...resource(['audio', 'translations'], 'create'), kind: 'audio', usage: requestOnlyUsage },

@@ -68,3 +68,57 @@ export function transcriptionReducer(): StreamReducer<TranscriptionState> {
     isFirstToken: isFirstTranscriptionToken,
   };
 }
+
+// ---------------------------------------------------------------- images.generate / images.edit
+
+/**
+ * Partial images are left out: each is a whole base64 image, and the non-streaming response
+ * holds only the final one. Their settings are kept, for a stream cut before `completed`.
+ */
+interface ImagesState {
+  created: unknown;
+  background: unknown;
+  outputFormat: unknown;
+  quality: unknown;
+  size: unknown;
+  /** One `{ b64_json }` per completed event, as in the non-streaming `data`. */
+  data: Json[];
+  usage: Json | undefined;
+}
+
+function addImageEvent(state: ImagesState, chunk: unknown): void {
+  const event = asObject(chunk);
+  if (event === undefined) return;
+  state.created = event.created_at ?? state.created;
+  state.background = event.background ?? state.background;
+  state.outputFormat = event.output_format ?? state.outputFormat;
+  state.quality = event.quality ?? state.quality;
+  state.size = event.size ?? state.size;
+  if (event.type === 'image_generation.completed' || event.type === 'image_edit.completed') {
+    state.data.push({ b64_json: event.b64_json });
+    // Whether each completed event of an n > 1 stream reports its own image or the whole
+    // request is not documented: the last one reported is kept rather than a guessed sum.
+    state.usage = asObject(event.usage) ?? state.usage;
+  }
+}
+
+/** `ImagesResponse`: `created` is the events' `created_at`; a setting not sent stays absent. */
+function finishImages(state: ImagesState): Json {
+  const out: Json = {};
+  if (state.created !== undefined) out.created = state.created;
+  if (state.background !== undefined) out.background = state.background;
+  out.data = state.data;
+  if (state.outputFormat !== undefined) out.output_format = state.outputFormat;
+  if (state.quality !== undefined) out.quality = state.quality;
+  if (state.size !== undefined) out.size = state.size;
+  if (state.usage !== undefined) out.usage = state.usage;
+  return out;
+}
+
+export function imagesReducer(): StreamReducer<ImagesState> {
+  return {
+    init: () => ({ created: undefined, background: undefined, outputFormat: undefined, quality: undefined, size: undefined, data: [], usage: undefined }),
+    add: addImageEvent,
+    finish: finishImages,
+  };
+}

@@ -1,8 +1,9 @@
 /**
- * Streamed transcriptions: the record holds the response the same request returns without
- * streaming. The wire corpus has no recording of such a stream, so the events below follow
- * the SDK's own types (openai 6.49: TranscriptionStreamEvent), and the streamed record is
- * compared with the record of the matching non-streamed answer.
+ * Streamed transcriptions and images: the record holds the response the same request returns
+ * without streaming. The wire corpus has no recording of either stream, so the events below
+ * follow the SDK's own types (openai 6.49: TranscriptionStreamEvent, ImageGenStreamEvent,
+ * ImageEditStreamEvent), and each streamed record is compared with the record of the
+ * matching non-streamed answer.
  */
 import { http, HttpResponse } from 'msw';
 import { Stream } from 'openai/streaming';
@@ -91,5 +92,52 @@ describe('audio.transcriptions.create({ stream: true })', () => {
     });
     await drain(stream);
     expect((await t.one(TRANSCRIBE)).output).toEqual({ text: 'Hello world', segments, usage });
+  });
+});
+
+describe('images with stream: true', () => {
+  const usage = { total_tokens: 4300, input_tokens: 50, output_tokens: 4250, input_tokens_details: { text_tokens: 50, image_tokens: 0 } };
+  const settings = { background: 'opaque', output_format: 'png', quality: 'low', size: '1024x1024' };
+  const PARTIAL = 'UEFSVElBTC1JTUFHRS0w';
+  /** The non-streamed answer holding the image the completed event carries. */
+  const plainAnswer = { created: 1750000000, ...settings, data: [{ b64_json: 'RklOQUwtSU1BR0U=' }], usage };
+  const eventsOf = (prefix: 'image_generation' | 'image_edit') => [
+    { type: `${prefix}.partial_image`, b64_json: PARTIAL, partial_image_index: 0, created_at: 1750000000, ...settings },
+    { type: `${prefix}.partial_image`, b64_json: `${PARTIAL}MQ==`, partial_image_index: 1, created_at: 1750000000, ...settings },
+    { type: `${prefix}.completed`, b64_json: 'RklOQUwtSU1BR0U=', created_at: 1750000000, ...settings, usage },
+  ];
+
+  it('images.generate: recorded as the ImagesResponse returned without streaming, usage and cost, no partial image', async () => {
+    const URL = /\/images\/generations$/;
+    const request = { model: 'gpt-image-1', prompt: 'a cat', quality: 'low' as const };
+    server.use(http.post(URL, () => HttpResponse.json(plainAnswer)));
+    await openaiClient().images.generate(request);
+    const events = eventsOf('image_generation');
+    server.use(sseAnswer(URL, typedSseText(events)));
+    const stream = await openaiClient().images.generate({ ...request, stream: true, partial_images: 2 });
+    expect(stream).toBeInstanceOf(Stream);
+    expect(await drain(stream)).toEqual(events);
+
+    const [plain, streamed] = await plainAndStreamed('openai.images.generate');
+    expect(streamed.kind).toBe('image');
+    expect(streamed.output).toEqual(plainAnswer);
+    expect(streamed.summary.usage).toEqual({ 'gpt-image-1': { requests: 1, inputTokens: 50, outputTokens: 4250, totalTokens: 4300 } });
+    expectSameRecord(plain, streamed);
+    expect(JSON.stringify(streamed)).not.toContain(PARTIAL);
+  });
+
+  it('images.edit: the same, from image_edit.* events', async () => {
+    const URL = /\/images\/edits$/;
+    const image = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'cat.png', { type: 'image/png' });
+    const request = { model: 'gpt-image-1', prompt: 'add a hat', image, quality: 'low' as const };
+    server.use(http.post(URL, () => HttpResponse.json(plainAnswer)));
+    await openaiClient().images.edit(request);
+    server.use(sseAnswer(URL, typedSseText(eventsOf('image_edit'))));
+    await drain(await openaiClient().images.edit({ ...request, stream: true, partial_images: 2 }));
+
+    const [plain, streamed] = await plainAndStreamed('openai.images.edit');
+    expect(streamed.output).toEqual(plainAnswer);
+    expectSameRecord(plain, streamed);
+    expect(JSON.stringify(streamed)).not.toContain(PARTIAL);
   });
 });
