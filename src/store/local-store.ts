@@ -26,7 +26,10 @@ export class StoreError extends Error {
   }
 }
 
-/** How long SQLite itself waits for a lock before handing SQLITE_BUSY back to us. */
+/**
+ * How long SQLite itself waits for a lock before handing SQLITE_BUSY back to us, in the
+ * calls that may block the thread: opening, reads, and writes given a wait (see writeRows).
+ */
 const BUSY_TIMEOUT_MS = 5_000;
 /**
  * Store bench (npm run bench, section 5), paired runs: 8 KB pages (a record with its JSON is
@@ -40,7 +43,7 @@ const MAX_BACKOFF_MS = 500;
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 function sleepSync(ms: number): void {
-  // Writes must stay synchronous (exportSync runs at process exit), so no timers here.
+  // Only for callers that chose to block (exit, the CLI, reads): the exporter passes 0.
   Atomics.wait(sleeper, 0, 0, ms);
 }
 
@@ -55,22 +58,24 @@ function isLockError(error: unknown): boolean {
 /**
  * Runs `work` until it gets past lock contention. The busy timeout covers most waits, but
  * SQLite returns BUSY without waiting in some cases (e.g. while another connection recovers
- * the WAL), so we retry with jittered exponential backoff until MAX_LOCK_WAIT_MS.
+ * the WAL), so we retry with jittered exponential backoff until `maxWaitMs`. `work` gets the
+ * time left, so that one attempt's busy timeout need not overshoot it.
  */
-function withLockRetry<T>(path: string, work: () => T): T {
-  const deadline = Date.now() + MAX_LOCK_WAIT_MS;
+function withLockRetry<T>(path: string, work: (remainingMs: number) => T, maxWaitMs = MAX_LOCK_WAIT_MS): T {
+  const deadline = Date.now() + maxWaitMs;
   for (let attempt = 0; ; attempt++) {
     try {
-      return work();
+      return work(Math.max(0, deadline - Date.now()));
     } catch (error) {
       if (!isLockError(error)) throw error;
-      if (Date.now() >= deadline) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
         throw new StoreError(
-          `${path} stayed locked by another process for ${MAX_LOCK_WAIT_MS / 1000}s; nothing was written`,
+          `${path} stayed locked by another process for ${maxWaitMs / 1000}s; nothing was written`,
           path, { cause: error });
       }
       const backoff = Math.min(MAX_BACKOFF_MS, 2 ** attempt);
-      sleepSync(backoff / 2 + Math.random() * backoff);
+      sleepSync(Math.min(left, backoff / 2 + Math.random() * backoff));
     }
   }
 }
@@ -101,6 +106,7 @@ const UPSERT_SQL = `
 export class LocalStore implements CallReader {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly writeBatch: (rows: CallRow[]) => void;
+  private busyTimeoutMs = BUSY_TIMEOUT_MS;
 
   private constructor(private readonly db: Database.Database, readonly path: string) {
     db.function(FOLDED_CONTAINS, { deterministic: true }, containsFolded);
@@ -153,13 +159,32 @@ export class LocalStore implements CallReader {
 
   /** Stores a batch atomically; a call already present (same id) is replaced. */
   write(calls: readonly Call[]): void {
-    this.writeRows(calls.map(toRow));
+    if (!this.writeRows(calls.map(toRow))) {
+      throw new StoreError(
+        `${this.path} stayed locked by another process for ${MAX_LOCK_WAIT_MS / 1000}s; nothing was written`, this.path);
+    }
   }
 
-  /** Same as `write`, for calls already made into rows (`toRow`). */
-  writeRows(rows: CallRow[]): void {
-    if (rows.length === 0) return;
-    withLockRetry(this.path, () => this.writeBatch(rows));
+  /**
+   * Same as `write`, for calls already made into rows (`toRow`), waiting at most
+   * `maxLockWaitMs` for another connection's write lock: false if it stayed held that long,
+   * and then nothing was written. With 0 it never waits, as the event loop needs (the local
+   * exporter holds the rows and tries again on a timer).
+   */
+  writeRows(rows: CallRow[], maxLockWaitMs = MAX_LOCK_WAIT_MS): boolean {
+    if (rows.length === 0) return true;
+    try {
+      withLockRetry(this.path, (remainingMs) => {
+        this.setBusyTimeout(Math.min(remainingMs, BUSY_TIMEOUT_MS));
+        this.writeBatch(rows);
+      }, maxLockWaitMs);
+      return true;
+    } catch (error) {
+      if (error instanceof StoreError && isLockError(error.cause)) return false;
+      throw error;
+    } finally {
+      this.setBusyTimeout(BUSY_TIMEOUT_MS);
+    }
   }
 
   getCalls(query: CallQuery | undefined, project: string): Call[] {
@@ -219,6 +244,13 @@ export class LocalStore implements CallReader {
 
   private readRows(sql: string, params: readonly (string | number)[]): Call[] {
     return this.select<CallRow>(sql, params).map(fromRow);
+  }
+
+  /** Applies to the next statements; reads and opening keep the long default. */
+  private setBusyTimeout(ms: number): void {
+    if (ms === this.busyTimeoutMs) return;
+    this.db.pragma(`busy_timeout = ${ms}`);
+    this.busyTimeoutMs = ms;
   }
 
   /** The set of distinct statement texts is small (one per filter combination), so no eviction. */
