@@ -4,7 +4,7 @@
  * handler of its own (then the signal's default action is restored and re-raised).
  */
 import { state } from '../state.js';
-import { runExitTasks } from './exit-tasks.js';
+import { runExitTasks, whileExiting } from './exit-tasks.js';
 
 const INSTALLED = Symbol.for('tracewire.exit-hooks.v1');
 
@@ -19,14 +19,14 @@ export function installExitHooks(): void {
     // beforeExit fires again after the flush's async work: only flush while there is work.
     if (recorder?.hasPendingWork()) void recorder.flush();
   });
-  process.on('exit', () => {
+  const drainAtExit = () => {
     runExitTasks();
     state.recorder?.drainSync();
-  });
+  };
+  process.on('exit', () => whileExiting(drainAtExit));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const onSignal = () => {
-      runExitTasks();
-      state.recorder?.drainSync();
+      whileExiting(drainAtExit);
       if (process.listenerCount(signal) > 1) return; // the application decides what happens next
       process.removeListener(signal, onSignal);
       process.kill(process.pid, signal);
