@@ -4,6 +4,8 @@
  * still dies by the signal); an app with its own SIGTERM handler keeps control.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalStore } from '../../src/store/local-store.js';
+import { holdStoreLock } from '../helpers/lock-holder.js';
 import { assertBuilt, makeApp, removeApps, runApp, tempDir, tracewireWarnings, type RunResult } from '../helpers/node-app.js';
 import { APPS, SUPPORT, countByTag, readStore } from './records.js';
 
@@ -12,15 +14,16 @@ afterAll(removeApps);
 
 const EVERY_CALL = { one: 1, two: 1, three: 1 };
 
-async function runExitApp(mode: string): Promise<{ run: RunResult; store: string; project: string }> {
+async function runExitApp(mode: string, store = tempDir(), onKilled?: () => void): Promise<{ run: RunResult; store: string; project: string }> {
   const dir = makeApp([`${APPS}exit.cjs`]);
-  const store = tempDir();
   const project = `exit-${mode}`;
   const run = await runApp(dir, 'exit.cjs', {
     env: { TW_SUPPORT: SUPPORT, MODE: mode, TRACEWIRE_DIR: store, TRACEWIRE_PROJECT: project },
     // the idle apps are told to stop as soon as they report that their calls are done
     onLine: (line, child) => {
-      if (line === 'ready') child.kill('SIGTERM');
+      if (line !== 'ready') return;
+      child.kill('SIGTERM');
+      onKilled?.();
     },
   });
   return { run, store, project };
@@ -51,6 +54,23 @@ describe('flush when the process ends', () => {
     expect(run.stdout).toContain('ready');
     expect(run.signal).toBe('SIGTERM');
     expect(run.code).toBeNull();
+    await expectEveryCallStored(store, project);
+  });
+
+  it('SIGTERM while another process holds the store\'s lock: the exit hooks wait for it, and every call is stored', async () => {
+    const store = tempDir();
+    LocalStore.open(store).close(); // made by an earlier run
+    const lock = await holdStoreLock(store, 20_000);
+    let killedAt = 0;
+    const { run, project } = await runExitApp('sigterm', store, () => {
+      killedAt = Date.now();
+      setTimeout(lock.release, 400);
+    });
+    const endedAt = Date.now();
+    await lock.released;
+    expect(run.signal).toBe('SIGTERM');
+    expect(endedAt - killedAt).toBeGreaterThanOrEqual(350);
+    expect(tracewireWarnings(run)).toEqual([]);
     await expectEveryCallStored(store, project);
   });
 

@@ -8,23 +8,28 @@ import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LocalStore } from '../../src/store/local-store.js';
+import { holdStoreLock } from '../helpers/lock-holder.js';
 
 const WRITER_SCRIPT = fileURLToPath(new URL('./fixtures/store-writer.mjs', import.meta.url));
+const EXPORTER_WRITER_SCRIPT = fileURLToPath(new URL('./fixtures/exporter-writer.mjs', import.meta.url));
 const SOURCE = fileURLToPath(new URL('../../src/store/local-store.ts', import.meta.url));
+const EXPORTER_SOURCE = fileURLToPath(new URL('../../src/export/local.ts', import.meta.url));
 
 let workDir: string;
 let bundlePath: string;
+let exporterBundlePath: string;
 
 // Children are plain `node` processes, which cannot load TypeScript: give them a bundle of the
-// store. better-sqlite3 stays external (it is native) and is imported by absolute path,
+// store and of the local exporter. better-sqlite3 stays external (it is native) and is imported by absolute path,
 // because the bundle lives outside the project's node_modules tree.
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'tracewire-multiprocess-'));
   bundlePath = join(workDir, 'local-store.mjs');
+  exporterBundlePath = join(workDir, 'local-exporter.mjs');
   const betterSqlite = createRequire(import.meta.url).resolve('better-sqlite3');
-  await build({
-    entryPoints: [SOURCE],
-    outfile: bundlePath,
+  await Promise.all([[SOURCE, bundlePath], [EXPORTER_SOURCE, exporterBundlePath]].map(([entry, outfile]) => build({
+    entryPoints: [entry!],
+    outfile,
     bundle: true,
     format: 'esm',
     platform: 'node',
@@ -36,7 +41,7 @@ beforeAll(async () => {
         pluginBuild.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: betterSqlite, external: true }));
       },
     }],
-  });
+  })));
 });
 
 afterAll(() => {
@@ -80,6 +85,26 @@ function runWriter(dir: string, name: string, count: number | 'forever', killAft
   });
 }
 
+/** Runs one writer through the local exporter, which never waits for the lock but retries on a timer. */
+function runExporterWriter(
+  dir: string, name: string, count: number, onFlushing?: () => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [EXPORTER_WRITER_SCRIPT, exporterBundlePath, dir, name, String(count)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (chunk.includes('flushing')) onFlushing?.();
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: stdout.replace('flushing\n', ''), stderr }));
+  });
+}
+
 /** Running totals after each of the first `batches` batches. */
 function batchBoundaries(batches: number): number[] {
   const totals = [0];
@@ -118,6 +143,62 @@ it('loses nothing when 4 processes write 2,000 calls each at the same time', asy
   }
   expect(integrityCheck(dir)).toBe('ok');
 }, 120_000);
+
+it('loses nothing when 2 processes record through the local exporter while 2 others write at once', async () => {
+  const dir = join(workDir, 'concurrent-exporters');
+  // The store exists first, as it does for apps started after one another.
+  expect((await runExporterWriter(dir, 'seed', 1)).code).toBe(0);
+  const [e0, e1, w0, w1] = await Promise.all([
+    runExporterWriter(dir, 'e0', 3_000),
+    runExporterWriter(dir, 'e1', 3_000),
+    runWriter(dir, 'w0', 2_000),
+    runWriter(dir, 'w1', 2_000),
+  ]);
+  for (const result of [e0!, e1!]) {
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('flushed 3000 dropped 0\n');
+  }
+  for (const result of [w0!, w1!]) {
+    expect(result.stderr).toBe('');
+    expect(result.committed).toBe(2_000);
+  }
+
+  const store = LocalStore.open(dir);
+  try {
+    const ids = new Set(store.getCalls(undefined, 'multi').map((call) => call.id));
+    expect(ids.size).toBe(1 + 10_000);
+    for (const [name, count] of [['e0', 3_000], ['e1', 3_000], ['w0', 2_000], ['w1', 2_000]] as const) {
+      for (let i = 0; i < count; i++) expect(ids.has(`${name}-${i}`)).toBe(true);
+    }
+  } finally {
+    store.close();
+  }
+  expect(integrityCheck(dir)).toBe('ok');
+}, 120_000);
+
+it('a process whose last act is `await flush()` waits for a held lock instead of ending', async () => {
+  const dir = join(workDir, 'flush-at-end');
+  LocalStore.open(dir).close();
+  const lock = await holdStoreLock(dir, 20_000);
+  let flushingAt = 0;
+  const result = await runExporterWriter(dir, 'last', 100, () => {
+    flushingAt = Date.now();
+    setTimeout(lock.release, 300);
+  });
+  const endedAt = Date.now();
+  expect(await lock.released).toBe('parent');
+  expect(endedAt - flushingAt).toBeGreaterThanOrEqual(250);
+  // Without a timer keeping it alive, Node ends such a process with code 13 (unsettled top-level await).
+  expect(result.code).toBe(0);
+  expect(result.stdout).toBe('flushed 100 dropped 0\n');
+  const store = LocalStore.open(dir);
+  try {
+    expect(store.getCalls(undefined, 'multi')).toHaveLength(100);
+  } finally {
+    store.close();
+  }
+}, 60_000);
 
 it('keeps every committed batch when a writer is killed mid-run', async () => {
   const dir = join(workDir, 'killed');
