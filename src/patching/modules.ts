@@ -2,7 +2,8 @@
  * Finding the SDKs: hooks for copies loaded later (require-in-the-middle for CommonJS,
  * import-in-the-middle for ESM) and late patching of copies already loaded when init() runs
  * (the require cache for CommonJS; for ESM, Node's require(esm) returns the very module
- * instance that `import` loaded, so the classes the app holds can be patched synchronously).
+ * instance that `import` loaded, so the classes the app holds can be patched synchronously),
+ * or linked by the app's static imports but not yet run (patchCommonJs).
  */
 import { createRequire, register } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
@@ -95,10 +96,34 @@ export function patchLoaded(integration: IntegrationDefinition, options: { esm: 
       continue;
     }
     const packageDir = packageDirOf(main, integration.packageName);
-    const cached = require.cache[main];
-    if (cached?.loaded) safePatch(cached.exports, integration, packageDir);
-    if (options.esm && packageDir) patchEsmBuild(require, packageDir, integration);
+    patchCommonJs(require, main, integration, packageDir);
+    if (options.esm && packageDir) patchImportEntry(require, main, packageDir, integration);
   }
+}
+
+/**
+ * A CommonJS file of the SDK in the require cache: loaded, or linked by the ESM loader and not
+ * yet run. The latter is the usual ESM app, `import './tracing.mjs'` (calling init()) before
+ * `import { Client } from 'sdk'`: Node links the whole static graph, placing a Module for each
+ * CommonJS file in the cache, before it evaluates any of it. Neither hook would see that file
+ * run (the ESM loader runs it through Module._load, not require(), and import-in-the-middle's
+ * loader is registered after the graph was loaded), so it is run here, into that very Module:
+ * the ESM loader then takes its exports (named exports are read from them afterwards) and does
+ * not run it again. A file nobody linked is not in the cache and is not loaded.
+ */
+function patchCommonJs(require: NodeJS.Require, file: string, integration: IntegrationDefinition, packageDir: string | undefined): void {
+  if (!require.cache[file]) return;
+  if (!require.cache[file]!.loaded) {
+    try {
+      require(file);
+    } catch (error) {
+      warnOnce(`linked:${integration.packageName}`, `could not load ${integration.packageName} ahead of the app's import; it is not traced: ${describeError(error)}`);
+      return;
+    }
+  }
+  // Still loading: init() ran from inside the SDK's own loading, whose exports are not complete.
+  const cached = require.cache[file];
+  if (cached?.loaded) safePatch(cached.exports, integration, packageDir);
 }
 
 const supportPatched = new Set<string>();
@@ -124,9 +149,15 @@ function packageDirOf(file: string, packageName: string): string | undefined {
   return at < 0 ? undefined : file.slice(0, at + marker.length - 1);
 }
 
-function patchEsmBuild(require: NodeJS.Require, packageDir: string, integration: IntegrationDefinition): void {
-  const entry = esmEntry(packageDir);
+/** What `import 'pkg'` loads: an ESM build, or a CommonJS file (patched above when it is require()'s too). */
+function patchImportEntry(require: NodeJS.Require, main: string, packageDir: string, integration: IntegrationDefinition): void {
+  const entry = importEntry(packageDir);
   if (!entry) return;
+  if (entry.esm) patchEsmBuild(require, entry.file, packageDir, integration);
+  else if (entry.file !== main) patchCommonJs(require, entry.file, integration, packageDir);
+}
+
+function patchEsmBuild(require: NodeJS.Require, entry: string, packageDir: string, integration: IntegrationDefinition): void {
   if (!process.features.require_module) {
     warnOnce('require-esm', 'this Node.js cannot require() ES modules; an ESM SDK imported before init() is not traced (use --import tracewire/register).');
     return;
@@ -139,7 +170,7 @@ function patchEsmBuild(require: NodeJS.Require, packageDir: string, integration:
 }
 
 /** The file `import 'pkg'` loads, from the package's exports map (conditions import/node/default). */
-function esmEntry(packageDir: string): string | undefined {
+function importEntry(packageDir: string): { file: string; esm: boolean } | undefined {
   let manifest: { exports?: unknown; module?: string; type?: string; main?: string };
   try {
     manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
@@ -149,8 +180,8 @@ function esmEntry(packageDir: string): string | undefined {
   let target: unknown = manifest.exports;
   if (target && typeof target === 'object' && !Array.isArray(target) && '.' in (target as object)) target = (target as Record<string, unknown>)['.'];
   const file = pickCondition(target);
-  if (file && /\.(mjs|js)$/.test(file) && (file.endsWith('.mjs') || manifest.type === 'module')) return join(packageDir, file);
-  return undefined;
+  if (!file || !/\.(mjs|cjs|js)$/.test(file)) return undefined;
+  return { file: join(packageDir, file), esm: file.endsWith('.mjs') || (file.endsWith('.js') && manifest.type === 'module') };
 }
 
 function pickCondition(target: unknown): string | undefined {
