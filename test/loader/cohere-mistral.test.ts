@@ -1,22 +1,19 @@
 /**
  * cohere-ai (CommonJS) and Mistral 2.x (ESM only) in child processes (SPEC §1, issue 5):
  * `node --import tracewire/register` and `node --require tracewire/register` trace an app with
- * no tracewire code (configured from TRACEWIRE_*; the parent reads the store back), and init()
- * with no flag traces clients built before it.
+ * no tracewire code (configured from TRACEWIRE_*; the parent reads the store back), init()
+ * with no flag traces clients built before it, and init() in a tracing module the app imports
+ * before its SDKs traces all four.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Call } from '../../src/types.js';
 import { assertBuilt, makeApp, removeApps, resultOf, ROOT, runApp, tempDir, tracewireWarnings } from '../helpers/node-app.js';
-import { APPS, SUPPORT, readStore } from './records.js';
+import { APPS, SDK_PACKAGES as packages, STATIC_OPS, SUPPORT, readStore } from './records.js';
 
 beforeAll(assertBuilt);
 afterAll(removeApps);
 
-const packages = {
-  'cohere-ai': join(ROOT, 'test/compat/fixtures/cohere-v8/node_modules/cohere-ai'),
-  '@mistralai/mistralai': join(ROOT, 'test/compat/fixtures/mistral-v2/node_modules/@mistralai/mistralai'),
-};
 
 async function run(file: string, flag: string, project: string) {
   const store = tempDir();
@@ -61,4 +58,20 @@ it('init() with no flag, in an ESM app that built its clients first: both traced
   expect(calls.map((c) => [c.opName, c.status]).sort()).toEqual([['cohere.v2.chat', 'success'], ['mistral.chat.stream', 'success']]);
   const stream = calls.find((c) => c.opName === 'mistral.chat.stream')!;
   expect(stream.summary.usage).toEqual({ 'mistral-tiny': { requests: 1, inputTokens: 11, outputTokens: 80, totalTokens: 91 } });
+});
+
+it('init() in a tracing module imported before the four SDKs (static imports, no flag): each call traced once', async () => {
+  const dir = makeApp([APPS + 'static-after-init.mjs', APPS + 'tracing-module.mjs'], { packages });
+  const result = await runApp(dir, 'static-after-init.mjs', { env: { TW_SUPPORT: SUPPORT, TW_HELPERS: join(ROOT, 'test/helpers') } });
+  expect(tracewireWarnings(result)).toEqual([]);
+  const calls: Call[] = resultOf(result).calls;
+  expect(calls.map((c) => c.opName).sort()).toEqual(STATIC_OPS);
+  expect(calls.every((c) => c.status === 'success')).toBe(true);
+});
+
+it('init() in a tracing module does not load an installed SDK the app does not import', async () => {
+  const dir = makeApp([APPS + 'static-openai-only.mjs', APPS + 'tracing-module.mjs'], { packages });
+  const result = await runApp(dir, 'static-openai-only.mjs', { env: { TW_SUPPORT: SUPPORT } });
+  expect(tracewireWarnings(result)).toEqual([]);
+  expect(resultOf(result)).toMatchObject({ cohereLoaded: false, calls: [{ opName: 'openai.chat.completions.create' }] });
 });

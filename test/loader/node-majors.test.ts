@@ -4,10 +4,11 @@
  * The local store's native module in node_modules is built for the Node running the tests, so
  * the register runs here export to the console exporter and the records are read from stderr.
  */
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Call } from '../../src/types.js';
-import { assertBuilt, makeApp, npxNodeWorks, removeApps, resultOf, runApp, tracewireWarnings, type RunResult } from '../helpers/node-app.js';
-import { APPS, SUPPORT, countByTag } from './records.js';
+import { assertBuilt, makeApp, npxNodeWorks, removeApps, resultOf, ROOT, runApp, tracewireWarnings, type RunResult } from '../helpers/node-app.js';
+import { APPS, SDK_PACKAGES, STATIC_OPS, SUPPORT, countByTag } from './records.js';
 
 beforeAll(assertBuilt);
 afterAll(removeApps);
@@ -29,8 +30,8 @@ function warnings(run: RunResult): string[] {
 describe.each(MAJORS)('Node %i', (major) => {
   const available = npxNodeWorks(major);
 
-  async function run(file: string, options: { env?: Record<string, string>; nodeArgs?: string[] } = {}) {
-    const dir = makeApp([APPS + file]);
+  async function run(file: string, options: { env?: Record<string, string>; nodeArgs?: string[]; also?: string[]; packages?: Record<string, string> } = {}) {
+    const dir = makeApp([file, ...(options.also ?? [])].map((name) => APPS + name), { packages: options.packages });
     const result = await runApp(dir, file, {
       node: ['npx', '-y', `node@${major}`],
       nodeArgs: options.nodeArgs,
@@ -57,6 +58,11 @@ describe.each(MAJORS)('Node %i', (major) => {
     const { payload } = await run('esm-static.mjs');
     expect(payload.patched).toBe(true);
     expect(countByTag(payload.calls)).toEqual({ before: 1, after: 1, 'after-stream': 1 });
+  }, 120_000);
+
+  it.skipIf(!available)('init() in a tracing module imported before the four SDKs (static imports, no flag): each call traced once', async () => {
+    const { payload } = await run('static-after-init.mjs', { also: ['tracing-module.mjs'], packages: SDK_PACKAGES, env: { TW_HELPERS: join(ROOT, 'test/helpers') } });
+    expect(payload.calls.map((c: Call) => c.opName).sort()).toEqual(STATIC_OPS);
   }, 120_000);
 
   it.skipIf(!available)('an ESM app that loads both openai builds, before init(): each call traced once', async () => {
