@@ -5,7 +5,7 @@
  * whose results the traced runs must equal. A version that declares a newer Node than this one
  * also runs on that Node through `npx -y node@<major>`.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Call } from '../../src/types.js';
 import { makeApp, npxNodeWorks, resultOf, ROOT, runApp, type RunResult } from '../helpers/node-app.js';
@@ -27,7 +27,8 @@ export interface PlannedRun {
   label: string;
   fixture: Fixture;
   module: 'cjs' | 'esm';
-  order: 'init-first' | 'sdk-first';
+  /** init-module: the usual static imports, a module calling init() first and then the SDK (run-static.mjs). */
+  order: 'init-first' | 'sdk-first' | 'init-module';
   baseline: boolean;
   /** Node major for runs through npx; undefined: this process's node. */
   nodeMajor: number | undefined;
@@ -54,7 +55,7 @@ export function fixturesFor(packageName: string): Fixture[] {
   return found;
 }
 
-/** Every run for the package: baseline, CJS, ESM imported before and after init(); on each Node. */
+/** Every run for the package: baseline, CJS, ESM imported before and after init() and statically after an init module; on each Node. */
 export function planRuns(packageName: string): PlannedRun[] {
   const runs: PlannedRun[] = [];
   for (const fixture of fixturesFor(packageName)) {
@@ -67,6 +68,7 @@ export function planRuns(packageName: string): PlannedRun[] {
       runs.push({ ...base, label: `${on} cjs`, module: 'cjs', order: 'init-first', baseline: false });
       runs.push({ ...base, label: `${on} esm import→init`, module: 'esm', order: 'sdk-first', baseline: false });
       runs.push({ ...base, label: `${on} esm init→import`, module: 'esm', order: 'init-first', baseline: false });
+      runs.push({ ...base, label: `${on} esm init module→static import`, module: 'esm', order: 'init-module', baseline: false });
     }
   }
   return runs;
@@ -90,8 +92,11 @@ export function scenarioFileName(packageName: string, override?: string): string
 }
 
 function execute(run: PlannedRun, packageName: string, scenarioFile: string): Promise<RunResult> {
-  const file = join(COMPAT, 'apps', run.module === 'cjs' ? 'run.cjs' : 'run.mjs');
-  const dir = makeApp([file], { packages: { [packageName]: run.fixture.packageDir } });
+  const apps = join(COMPAT, 'apps');
+  const file = join(apps, run.order === 'init-module' ? 'run-static.mjs' : run.module === 'cjs' ? 'run.cjs' : 'run.mjs');
+  const dir = makeApp([file, join(apps, 'static-init.mjs')], { packages: { [packageName]: run.fixture.packageDir } });
+  // A static import names its package in the source: this one line is written per SDK.
+  writeFileSync(join(dir, 'sdk.mjs'), `export * as sdk from ${JSON.stringify(packageName)};\n`);
   return runApp(dir, file, {
     node: run.nodeMajor === undefined ? undefined : ['npx', '-y', `node@${run.nodeMajor}`],
     timeoutMs: 60_000,
