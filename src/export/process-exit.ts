@@ -5,6 +5,7 @@
  */
 import { state } from '../state.js';
 import { runExitTasks, whileExiting } from './exit-tasks.js';
+import { onExitSignal } from './signals.js';
 
 const INSTALLED = Symbol.for('tracewire.exit-hooks.v1');
 
@@ -25,12 +26,11 @@ export function installExitHooks(): void {
   };
   process.on('exit', () => whileExiting(drainAtExit));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    const onSignal = () => {
+    const hook = onExitSignal(signal, (appHandles) => {
       whileExiting(drainAtExit);
-      if (process.listenerCount(signal) > 1) return; // the application decides what happens next
-      process.removeListener(signal, onSignal);
+      if (appHandles) return; // the application decides what happens next
+      hook.restoreDefault();
       process.kill(process.pid, signal);
-    };
-    process.on(signal, onSignal);
+    });
   }
 }
