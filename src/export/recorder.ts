@@ -29,6 +29,9 @@ interface Slot {
   pending: Set<Promise<void>>;
   pendingCalls: number;
   dropped: number;
+  /** Batches handed to export(), and how many of them a completed flush covered. */
+  handed: number;
+  flushed: number;
 }
 
 export interface RecorderStats {
@@ -49,7 +52,7 @@ export class Recorder {
   dropped = 0;
 
   constructor(exporters: Exporter[], private readonly settings: ResolvedSettings) {
-    this.slots = exporters.map((exporter) => ({ exporter, pending: new Set(), pendingCalls: 0, dropped: 0 }));
+    this.slots = exporters.map((exporter) => ({ exporter, pending: new Set(), pendingCalls: 0, dropped: 0, handed: 0, flushed: 0 }));
   }
 
   get exporters(): Exporter[] {
@@ -142,6 +145,7 @@ export class Recorder {
       warnOnce(`exporter-throws:${slot.exporter.name}`, `exporter "${slot.exporter.name}" failed: ${describeError(error)}`);
       return;
     }
+    slot.handed++;
     if (result && typeof (result as Promise<void>).then === 'function') {
       // The count, not the batch: an exporter that keeps only a serialized form lets the calls go.
       const count = batch.length;
@@ -167,9 +171,11 @@ export class Recorder {
     }
     this.drain();
     const waits = this.slots.map(async (slot) => {
+      const handed = slot.handed;
       await Promise.all([...slot.pending]);
       try {
         await slot.exporter.flush?.();
+        slot.flushed = Math.max(slot.flushed, handed);
       } catch (error) {
         warnOnce(`exporter-flush:${slot.exporter.name}`, `exporter "${slot.exporter.name}" failed to flush: ${describeError(error)}`);
       }
@@ -199,6 +205,15 @@ export class Recorder {
 
   hasPendingWork(): boolean {
     return this.queue.length > 0 || this.slots.some((slot) => slot.pending.size > 0);
+  }
+
+  /**
+   * After drainSync(): whether an exporter that cannot write synchronously holds work that a
+   * flush would finish (unfinished exports, or batches its flush() has not covered yet).
+   */
+  hasAsyncWork(): boolean {
+    return this.slots.some(({ exporter, pending, handed, flushed }) =>
+      !exporter.exportSync && (pending.size > 0 || (exporter.flush !== undefined && handed > flushed)));
   }
 
   stats(): RecorderStats {
