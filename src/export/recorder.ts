@@ -2,12 +2,19 @@
  * The export queue. The hot path only pushes a finished call and adds its estimated size;
  * turning calls into records (privacy, serialization) and handing batches to exporters
  * happens on a timer, in batches. The queue is bounded by bytes: when full, calls are
- * dropped and counted, never waited for. A slow or broken exporter only loses its own data.
+ * dropped and counted, never waited for. A slow or broken exporter only loses its own data
+ * (exporter-slot.ts: what waits for each exporter).
+ *
+ * Memory held for export, by the size estimate below (a call's inputs and output, plus
+ * RECORD_OVERHEAD_BYTES): at most maxQueueBytes in this queue, plus at most maxQueueBytes per
+ * exporter whose export() returns a promise (batches held for it and its unfinished exports).
+ * So (1 + asynchronous exporters) x maxQueueBytes: 1x for local alone, 2x with otlp.
  */
 import { describeError, warn, warnOnce } from '../log.js';
 import type { ResolvedSettings } from '../settings.js';
 import type { LiveCall } from '../trace/call.js';
 import type { Call, Exporter } from '../types.js';
+import { ExporterSlot, type Batch } from './exporter-slot.js';
 import { toRecord } from './pipeline.js';
 
 /**
@@ -18,21 +25,9 @@ import { toRecord } from './pipeline.js';
  */
 const BATCH_SIZE = 64;
 const BATCH_DELAY_MS = 20;
-/** An exporter with this many calls in unfinished exports gets no more until it catches up. */
-const MAX_PENDING_CALLS = 8192;
-const EXPORT_TIMEOUT_MS = 30_000;
+const FLUSH_TIMEOUT_MS = 30_000;
 /** Estimated overhead of a record beyond its inputs and output. */
 const RECORD_OVERHEAD_BYTES = 600;
-
-interface Slot {
-  exporter: Exporter;
-  pending: Set<Promise<void>>;
-  pendingCalls: number;
-  dropped: number;
-  /** Batches handed to export(), and how many of them a completed flush covered. */
-  handed: number;
-  flushed: number;
-}
 
 export interface RecorderStats {
   queued: number;
@@ -45,14 +40,14 @@ export class Recorder {
   private queue: LiveCall[] = [];
   private queuedBytes = 0;
   private timer: NodeJS.Timeout | undefined;
-  private readonly slots: Slot[];
+  private readonly slots: ExporterSlot[];
   private exported = 0;
   /** Queued calls whose usage is still to be read, so a summary read with none pays nothing. */
   private unreadUsage = 0;
   dropped = 0;
 
   constructor(exporters: Exporter[], private readonly settings: ResolvedSettings) {
-    this.slots = exporters.map((exporter) => ({ exporter, pending: new Set(), pendingCalls: 0, dropped: 0, handed: 0, flushed: 0 }));
+    this.slots = exporters.map((exporter) => new ExporterSlot(exporter, settings.maxQueueBytes));
   }
 
   get exporters(): Exporter[] {
@@ -104,11 +99,11 @@ export class Recorder {
   private drain(): void {
     while (this.queue.length > 0) {
       const batch = this.takeBatch();
-      for (const slot of this.slots) this.dispatch(slot, batch);
+      for (const slot of this.slots) slot.offer(batch);
     }
   }
 
-  private takeBatch(): Call[] {
+  private takeBatch(): Batch {
     const calls = this.queue.splice(0, BATCH_SIZE);
     // Usage first, for the whole batch: a parent in the same batch gets its children's
     // before its record is made, even one queued before them.
@@ -116,11 +111,14 @@ export class Recorder {
       if (call.readPendingUsage()) this.unreadUsage--;
     }
     const records: Call[] = [];
+    let bytes = 0;
     for (const call of calls) {
       call.queued = false;
-      this.queuedBytes -= call.inputBytes + call.outputBytes + RECORD_OVERHEAD_BYTES;
+      const size = call.inputBytes + call.outputBytes + RECORD_OVERHEAD_BYTES;
+      this.queuedBytes -= size;
       try {
         records.push(toRecord(call, this.settings));
+        bytes += size;
       } catch (error) {
         this.dropped++;
         warnOnce('to-record', `a call could not be turned into a record and was dropped: ${describeError(error)}`);
@@ -128,59 +126,20 @@ export class Recorder {
     }
     if (this.queue.length === 0) this.queuedBytes = 0;
     this.exported += records.length;
-    return records;
+    return { calls: records, bytes };
   }
 
-  private dispatch(slot: Slot, batch: Call[]): void {
-    if (batch.length === 0) return;
-    if (slot.pendingCalls + batch.length > MAX_PENDING_CALLS) {
-      slot.dropped += batch.length;
-      warnOnce(`exporter-behind:${slot.exporter.name}`, `exporter "${slot.exporter.name}" is not keeping up; its batches are being dropped.`);
-      return;
-    }
-    let result: void | Promise<void>;
-    try {
-      result = slot.exporter.export(batch);
-    } catch (error) {
-      warnOnce(`exporter-throws:${slot.exporter.name}`, `exporter "${slot.exporter.name}" failed: ${describeError(error)}`);
-      return;
-    }
-    slot.handed++;
-    if (result && typeof (result as Promise<void>).then === 'function') {
-      // The count, not the batch: an exporter that keeps only a serialized form lets the calls go.
-      const count = batch.length;
-      const settled = withTimeout(Promise.resolve(result), EXPORT_TIMEOUT_MS).then(
-        (timedOut) => {
-          if (timedOut) warnOnce(`exporter-hangs:${slot.exporter.name}`, `exporter "${slot.exporter.name}" did not finish a batch within ${EXPORT_TIMEOUT_MS} ms.`);
-        },
-        (error) => warnOnce(`exporter-rejects:${slot.exporter.name}`, `exporter "${slot.exporter.name}" failed: ${describeError(error)}`),
-      ).finally(() => {
-        slot.pending.delete(settled);
-        slot.pendingCalls -= count;
-      });
-      slot.pending.add(settled);
-      slot.pendingCalls += count;
-    }
-  }
-
-  /** Resolves when everything recorded so far was handed over and each exporter flushed. */
-  async flush(timeoutMs = EXPORT_TIMEOUT_MS): Promise<void> {
+  /**
+   * Resolves when everything recorded so far was handed over (batches held for a busy exporter
+   * included) and exported, and each exporter flushed; or when `timeoutMs` passed.
+   */
+  async flush(timeoutMs = FLUSH_TIMEOUT_MS): Promise<void> {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
     this.drain();
-    const waits = this.slots.map(async (slot) => {
-      const handed = slot.handed;
-      await Promise.all([...slot.pending]);
-      try {
-        await slot.exporter.flush?.();
-        slot.flushed = Math.max(slot.flushed, handed);
-      } catch (error) {
-        warnOnce(`exporter-flush:${slot.exporter.name}`, `exporter "${slot.exporter.name}" failed to flush: ${describeError(error)}`);
-      }
-    });
-    const timedOut = await withTimeout(Promise.all(waits), timeoutMs);
+    const timedOut = await withTimeout(Promise.all(this.slots.map((slot) => slot.flush())), timeoutMs);
     if (timedOut) warn(`flush() gave up waiting for the exporters after ${timeoutMs} ms.`);
   }
 
@@ -191,29 +150,18 @@ export class Recorder {
   drainSync(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    const batches: Call[][] = [];
+    const batches: Batch[] = [];
     while (this.queue.length > 0) batches.push(this.takeBatch());
-    for (const slot of this.slots) {
-      try {
-        if (slot.exporter.exportSync) slot.exporter.exportSync(batches.flat());
-        else for (const batch of batches) this.dispatch(slot, batch);
-      } catch (error) {
-        warnOnce(`exporter-exit:${slot.exporter.name}`, `exporter "${slot.exporter.name}" failed at exit: ${describeError(error)}`);
-      }
-    }
+    for (const slot of this.slots) slot.exportAtExit(batches);
   }
 
   hasPendingWork(): boolean {
-    return this.queue.length > 0 || this.slots.some((slot) => slot.pending.size > 0);
+    return this.queue.length > 0 || this.slots.some((slot) => slot.busy);
   }
 
-  /**
-   * After drainSync(): whether an exporter that cannot write synchronously holds work that a
-   * flush would finish (unfinished exports, or batches its flush() has not covered yet).
-   */
+  /** After drainSync(): whether an exporter that cannot write synchronously has work a flush would finish. */
   hasAsyncWork(): boolean {
-    return this.slots.some(({ exporter, pending, handed, flushed }) =>
-      !exporter.exportSync && (pending.size > 0 || (exporter.flush !== undefined && handed > flushed)));
+    return this.slots.some((slot) => slot.needsAsyncFlush);
   }
 
   stats(): RecorderStats {

@@ -84,24 +84,87 @@ describe('broken exporters never affect the application', () => {
     expect(t.warnings.some((w) => w.includes('gave up waiting'))).toBe(true);
   });
 
-  it('a slow exporter stops receiving once 8192 calls wait in its exports; its drops are counted', async () => {
+  it('an exporter with 8,192 calls in unfinished exports gets the rest as they finish: held, not dropped', async () => {
     let received = 0;
+    const finish: Array<() => void> = [];
     const stuck: Exporter = {
       name: 'stuck',
+      export: (calls: Call[]) => {
+        received += calls.length;
+        return new Promise<void>((resolve) => finish.push(resolve));
+      },
+    };
+    traced({ exporters: [stuck], maxQueueBytes: 50_000_000 });
+    for (let i = 0; i < 9000; i++) work(i);
+    await state.recorder!.flush(1);
+    // Batches of 64: 128 of them fill the 8,192, the other 808 calls wait.
+    expect(received).toBe(8192);
+    for (const resolve of finish.splice(0, 2)) resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(received).toBe(8192 + 128);
+    for (const resolve of finish.splice(0)) resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(received).toBe(9000);
+    expect(state.recorder!.stats().dropped).toBe(0);
+  });
+
+  it('a burst of 20,000 calls to an async exporter is delivered in full; flush() waits for all of it', async () => {
+    let delivered = 0;
+    const remote: Exporter = {
+      name: 'remote',
+      export: (calls: Call[]) => new Promise<void>((resolve) => setTimeout(() => {
+        delivered += calls.length;
+        resolve();
+      }, 2)),
+    };
+    traced({ exporters: [remote] });
+    for (let i = 0; i < 20_000; i++) work(i);
+    await flush();
+    expect(delivered).toBe(20_000);
+    expect(state.recorder!.stats().dropped).toBe(0);
+  });
+
+  it('a hung exporter holds up nobody: the others get every call, it gets maxQueueBytes at most, its drops are counted', async () => {
+    let received = 0;
+    const hung: Exporter = {
+      name: 'hung',
       export: (calls: Call[]) => {
         received += calls.length;
         return new Promise<void>(() => {});
       },
     };
-    const t = traced({ exporters: [stuck], maxQueueBytes: 50_000_000 });
-    for (let round = 0; round < 9; round++) {
-      for (let i = 0; i < 1000; i++) work(i);
+    const good = new CollectingExporter();
+    const t = traced({ exporters: [hung, good], maxQueueBytes: 200_000 });
+    for (let round = 0; round < 10; round++) {
+      for (let i = 0; i < 250; i++) work(i);
+      await state.recorder!.flush(5);
+    }
+    expect(good.calls).toHaveLength(2500);
+    // Each call is estimated at 600 bytes or more: at most 333 of them fit in 200,000.
+    expect(received).toBeLessThanOrEqual(333);
+    expect(state.recorder!.stats().dropped).toBeGreaterThanOrEqual(2500 - 2 * 333);
+    expect(t.warnings.some((w) => w.includes('"hung" is not keeping up'))).toBe(true);
+  });
+
+  it('what waits for an exporter is bounded by bytes, not calls: big calls stop at maxQueueBytes', async () => {
+    let receivedChars = 0;
+    const hung: Exporter = {
+      name: 'hung',
+      export: (calls: Call[]) => {
+        for (const call of calls) receivedChars += (call.inputs as { text: string }).text.length;
+        return new Promise<void>(() => {});
+      },
+    };
+    traced({ exporters: [hung], maxQueueBytes: 1_000_000 });
+    const big = op(function big(text: string) {
+      return text.length;
+    });
+    for (let round = 0; round < 40; round++) {
+      for (let i = 0; i < 50; i++) big('x'.repeat(10_000));
       await state.recorder!.flush(1);
     }
-    // Batches of 64: 8000 calls pending after eight rounds, three more batches fit in the ninth.
-    expect(received).toBe(8192);
-    expect(state.recorder!.stats().dropped).toBe(9000 - 8192);
-    expect(t.warnings.some((w) => w.includes('"stuck" is not keeping up'))).toBe(true);
+    expect(receivedChars).toBeLessThanOrEqual(1_000_000);
+    expect(state.recorder!.stats().dropped).toBeGreaterThan(1500);
   });
 });
 

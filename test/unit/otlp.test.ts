@@ -323,6 +323,17 @@ describe('init({ exporters: ["otlp"] })', () => {
     }
     init({ disabled: true, exporters: ['none'] });
   });
+
+  it('a burst of 20,000 calls reaches a fast collector in full, and flush() waits for all of it', async () => {
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = base;
+    const client = init({ project: 'burst', exporters: ['otlp'], implicitlyPatchIntegrations: false });
+    const tiny = op(function tiny(i: number) { return i; });
+    for (let i = 0; i < 20_000; i++) tiny(i);
+    await flush();
+    expect(allSpans()).toHaveLength(20_000);
+    expect(client.stats().dropped).toBe(0);
+    init({ disabled: true, exporters: ['none'] });
+  });
 });
 
 describe('activeOtelSpanContext()', () => {
