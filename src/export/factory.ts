@@ -25,7 +25,7 @@ export function createExporters(settings: ResolvedSettings): Exporter[] {
         exporters.push(new ConsoleExporter());
         break;
       case 'otlp':
-        exporters.push(new OtlpExporter({ ...settings.otlp, serviceName: settings.project }));
+        exporters.push(new OtlpExporter({ maxBufferedChars: settings.maxQueueBytes, ...settings.otlp, serviceName: settings.project }));
         break;
       case 'none':
         break;

@@ -10,6 +10,9 @@
  *
  * Spans from the export queue's small batches are gathered into requests of up to 512 spans
  * (or 4 MB), sent when full or 20 ms after the first one arrived, and at once by flush().
+ * Serialized spans kept here, waiting or in flight (retries included), are capped at
+ * `maxBufferedChars` (init() passes maxQueueBytes): the queue's estimate of what an exporter
+ * holds is only an estimate, and a collector that never answers must not grow the heap.
  *
  * Delivery: 429/502/503/504 and network errors are retried with exponential backoff and jitter,
  * or after the server's `Retry-After`, within `maxAttempts` and a per-request deadline; anything
@@ -38,6 +41,11 @@ export interface OtlpExporterOptions {
   maxBackoffMs?: number;
   /** Where OTEL_* variables are read (default `process.env`). */
   env?: Record<string, string | undefined>;
+  /**
+   * Serialized spans waiting or in flight: at most this many characters (or one span, if
+   * bigger); more are dropped and counted (default 64 Mi).
+   */
+  maxBufferedChars?: number;
 }
 
 /** A request carries at most this many spans, or about this many characters (collectors limit bodies). */
@@ -46,6 +54,7 @@ const MAX_BODY_CHARS = 4 * 1024 * 1024;
 /** How long spans wait for others to share their request. */
 const SEND_DELAY_MS = 20;
 const RETRYABLE = new Set([429, 502, 503, 504]);
+const DEFAULT_MAX_BUFFERED_CHARS = 64 * 1024 * 1024;
 
 /**
  * Spans waiting to go out in one request. They are serialized on arrival: strings cost the
@@ -65,6 +74,9 @@ export class OtlpExporter implements Exporter {
   readonly url: string | undefined;
   sentSpans = 0;
   droppedSpans = 0;
+  /** Characters of serialized spans waiting for a request or in one not yet settled. */
+  bufferedChars = 0;
+  private readonly maxBufferedChars: number;
   private readonly headers: Record<string, string>;
   private readonly serviceName: string | undefined;
   private readonly resourceAttributes: KeyValue[];
@@ -93,6 +105,7 @@ export class OtlpExporter implements Exporter {
     this.timeoutMs = options.timeoutMs ?? (envTimeout > 0 ? envTimeout : 10_000);
     this.initialBackoffMs = options.initialBackoffMs ?? 500;
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
+    this.maxBufferedChars = options.maxBufferedChars ?? DEFAULT_MAX_BUFFERED_CHARS;
   }
 
   /**
@@ -108,6 +121,11 @@ export class OtlpExporter implements Exporter {
         span = JSON.stringify(toOtlpSpan(call));
       } catch (error) {
         this.drop(1, `a call could not be made into a span (${describeError(error)})`);
+        continue;
+      }
+      if (this.bufferedChars > 0 && this.bufferedChars + span.length + 1 > this.maxBufferedChars) {
+        this.droppedSpans++;
+        warnOnce(`otlp-full:${this.url}`, `spans for ${this.url} waiting or in flight reached maxBufferedChars (${this.maxBufferedChars}); new spans are dropped and counted until requests finish.`);
         continue;
       }
       joined.add(this.add(this.serviceName ?? call.project, span));
@@ -139,6 +157,7 @@ export class OtlpExporter implements Exporter {
     request ??= this.filling = pendingRequest(service);
     request.spans.push(span);
     request.chars += span.length + 1;
+    this.bufferedChars += span.length + 1;
     if (request.spans.length >= MAX_SPANS_PER_REQUEST) this.send();
     return request;
   }
@@ -150,10 +169,15 @@ export class OtlpExporter implements Exporter {
     const request = this.filling;
     if (!request) return;
     this.filling = undefined;
-    const task: Promise<void> = this.post(this.resourceOf(request.service), request.spans, Date.now() + this.deadlineMs)
+    // The body is the only copy kept through the retries: the spans it was joined from can go.
+    const count = request.spans.length;
+    const body = `{"resourceSpans":[{"resource":${this.resourceOf(request.service)},"scopeSpans":[{"scope":{"name":"tracewire"},"spans":[${request.spans.join(',')}]}]}]}`;
+    request.spans = [];
+    const task: Promise<void> = this.post(body, count, Date.now() + this.deadlineMs)
       .catch((error) => warnOnce('otlp-export', `the otlp exporter failed: ${describeError(error)}`))
       .finally(() => {
         this.inFlight.delete(task);
+        this.bufferedChars -= request.chars;
         request.settle();
       });
     this.inFlight.add(task);
@@ -170,11 +194,10 @@ export class OtlpExporter implements Exporter {
     return resource;
   }
 
-  /** Sends one body, retrying within `deadline`. */
-  private async post(resource: string, spans: string[], deadline: number): Promise<void> {
-    const body = `{"resourceSpans":[{"resource":${resource},"scopeSpans":[{"scope":{"name":"tracewire"},"spans":[${spans.join(',')}]}]}]}`;
+  /** Sends one body of `count` spans, retrying within `deadline`. */
+  private async post(body: string, count: number, deadline: number): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      if (Date.now() >= deadline) return this.drop(spans.length, `the request's deadline (${this.deadlineMs} ms) passed before spans could be sent to ${this.url}`);
+      if (Date.now() >= deadline) return this.drop(count, `the request's deadline (${this.deadlineMs} ms) passed before spans could be sent to ${this.url}`);
       let failure: string;
       let retryAfterMs: number | undefined;
       try {
@@ -183,19 +206,19 @@ export class OtlpExporter implements Exporter {
         // Reading the body to its end releases the connection for the next request.
         const text = await response.text().catch(() => '');
         if (response.ok) {
-          this.sentSpans += spans.length;
+          this.sentSpans += count;
           reportPartialSuccess(text);
           return;
         }
         failure = `HTTP ${response.status}${text ? `: ${text.slice(0, 300)}` : ''}`;
-        if (!RETRYABLE.has(response.status)) return this.drop(spans.length, `the OTLP endpoint ${this.url} rejected spans (${failure})`);
+        if (!RETRYABLE.has(response.status)) return this.drop(count, `the OTLP endpoint ${this.url} rejected spans (${failure})`);
         retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
       } catch (error) {
         failure = describeNetworkError(error);
       }
       const wait = retryAfterMs ?? this.backoff(attempt);
       if (attempt >= this.maxAttempts || Date.now() + wait >= deadline) {
-        return this.drop(spans.length, `could not deliver spans to ${this.url} after ${attempt} attempt(s): ${failure}`);
+        return this.drop(count, `could not deliver spans to ${this.url} after ${attempt} attempt(s): ${failure}`);
       }
       // A referenced timer on purpose: at exit, flush() must be able to wait for a retry.
       await new Promise((resolve) => setTimeout(resolve, wait));

@@ -8,7 +8,8 @@
  * Memory held for export, by the size estimate below (a call's inputs and output, plus
  * RECORD_OVERHEAD_BYTES): at most maxQueueBytes in this queue, plus at most maxQueueBytes per
  * exporter whose export() returns a promise (batches held for it and its unfinished exports).
- * So (1 + asynchronous exporters) x maxQueueBytes: 1x for local alone, 2x with otlp.
+ * So (1 + asynchronous exporters) x maxQueueBytes: 1x for local alone, 2x with otlp, which
+ * also caps its own serialized spans at maxQueueBytes characters (otlp.ts), whatever the estimate.
  */
 import { describeError, warn, warnOnce } from '../log.js';
 import type { ResolvedSettings } from '../settings.js';

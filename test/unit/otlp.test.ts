@@ -290,6 +290,25 @@ describe('delivery', () => {
     expect(received).toHaveLength(1);
   });
 
+  it('spans waiting or in flight stay within maxBufferedChars, however slow the collector; the rest are dropped and counted', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const e = new OtlpExporter({ endpoint, env: {}, maxAttempts: 1, timeoutMs: 300, maxBufferedChars: 200_000 });
+    const exports: Promise<void>[] = [];
+    for (let i = 0; i < 40; i++) {
+      exports.push(e.export([makeCall({ output: 'x'.repeat(20_000) })]));
+      expect(e.bufferedChars).toBeLessThanOrEqual(200_000);
+      await new Promise((resolve) => setTimeout(resolve, i % 10 === 0 ? 25 : 0));
+    }
+    expect(e.droppedSpans).toBeGreaterThan(20);
+    expect(warnings.some((w) => w.includes('maxBufferedChars'))).toBe(true);
+    await Promise.all(exports);
+    expect(e.bufferedChars).toBe(0);
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
   it('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is used as-is, OTEL_SERVICE_NAME names the service', async () => {
     const env = { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${base}/custom/path`, OTEL_SERVICE_NAME: 'svc' };
     const e = new OtlpExporter({ endpoint: 'http://127.0.0.1:1', serviceName: 'proj', env });
