@@ -20,7 +20,10 @@
  */
 import { describeError, warnOnce } from '../log.js';
 import type { Call, Exporter } from '../types.js';
+import { describeNetworkError, parseRetryAfter, reportPartialSuccess, resourceAttributesFrom, RETRYABLE, tracesUrl } from './otlp-http.js';
 import { str, toOtlpSpan, type KeyValue } from './otlp-span.js';
+
+export { parseRetryAfter } from './otlp-http.js';
 
 export interface OtlpExporterOptions {
   /** Base URL; `/v1/traces` is appended (default `http://localhost:4318`). */
@@ -53,7 +56,6 @@ const MAX_SPANS_PER_REQUEST = 512;
 const MAX_BODY_CHARS = 4 * 1024 * 1024;
 /** How long spans wait for others to share their request. */
 const SEND_DELAY_MS = 20;
-const RETRYABLE = new Set([429, 502, 503, 504]);
 const DEFAULT_MAX_BUFFERED_CHARS = 64 * 1024 * 1024;
 
 /**
@@ -235,57 +237,6 @@ export class OtlpExporter implements Exporter {
     this.droppedSpans += count;
     warnOnce(`otlp-drop:${this.url}`, `${reason}; ${count} span(s) dropped. Later failures are counted, not reported.`);
   }
-}
-
-function tracesUrl(tracesEndpoint: string | undefined, endpoint: string | undefined): string | undefined {
-  const url = tracesEndpoint || `${(endpoint || 'http://localhost:4318').replace(/\/+$/, '')}/v1/traces`;
-  try {
-    return new URL(url).href;
-  } catch {
-    warnOnce(`otlp-url:${url}`, `the OTLP endpoint ${JSON.stringify(url)} is not a valid URL; nothing is sent over OTLP.`);
-    return undefined;
-  }
-}
-
-/** `OTEL_RESOURCE_ATTRIBUTES`: `key=value` pairs, comma-separated, values percent-encoded. */
-function resourceAttributesFrom(raw: string | undefined): KeyValue[] {
-  const out: KeyValue[] = [];
-  for (const pair of raw?.split(',') ?? []) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) continue;
-    try {
-      out.push(str(decodeURIComponent(pair.slice(0, eq).trim()), decodeURIComponent(pair.slice(eq + 1).trim())));
-    } catch {
-      // a malformed escape: that attribute is skipped, the others still apply
-    }
-  }
-  return out;
-}
-
-/** `Retry-After` is either seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-function reportPartialSuccess(text: string): void {
-  if (!text.includes('partialSuccess')) return;
-  try {
-    const partial = (JSON.parse(text) as { partialSuccess?: { rejectedSpans?: string | number; errorMessage?: string } }).partialSuccess;
-    if (partial && Number(partial.rejectedSpans) > 0) {
-      warnOnce('otlp-partial', `the OTLP endpoint rejected ${partial.rejectedSpans} span(s): ${partial.errorMessage ?? 'no reason given'}`);
-    }
-  } catch {
-    // a body that is not JSON says nothing about rejected spans
-  }
-}
-
-function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: unknown } | null)?.cause;
-  return cause instanceof Error ? `${describeError(error)} (${describeError(cause)})` : describeError(error);
 }
 
 function pendingRequest(service: string): PendingRequest {
