@@ -109,6 +109,16 @@ export class ExporterSlot {
     }
   }
 
+  /** Drops, counted, what is held: no export of it should start any more. */
+  dropHeld(): void {
+    for (const batch of this.held) {
+      this.dropped += batch.calls.length;
+      this.bytes -= batch.bytes;
+    }
+    this.releasedCount += this.held.length;
+    this.held = [];
+  }
+
   private hand(batch: Batch): void {
     const name = this.exporter.name;
     let result: void | Promise<void>;

@@ -21,7 +21,11 @@ export function installExitHooks(): void {
     runExitTasks();
     const recorder = state.recorder;
     // beforeExit fires again after the flush's async work: only flush while there is work.
-    if (recorder?.hasPendingWork()) void recorder.flush();
+    if (recorder?.hasPendingWork()) {
+      void recorder.flush().then((done) => {
+        if (!done) recorder.dropHeld();
+      });
+    }
   });
   const drainAtExit = () => {
     runExitTasks();

@@ -132,9 +132,9 @@ export class Recorder {
 
   /**
    * Resolves when everything recorded so far was handed over (batches held for a busy exporter
-   * included) and exported, and each exporter flushed; or when `timeoutMs` passed.
+   * included) and exported, and each exporter flushed (true); or when `timeoutMs` passed (false).
    */
-  async flush(timeoutMs = FLUSH_TIMEOUT_MS): Promise<void> {
+  async flush(timeoutMs = FLUSH_TIMEOUT_MS): Promise<boolean> {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -142,6 +142,16 @@ export class Recorder {
     this.drain();
     const timedOut = await withTimeout(Promise.all(this.slots.map((slot) => slot.flush())), timeoutMs);
     if (timedOut) warn(`flush() gave up waiting for the exporters after ${timeoutMs} ms.`);
+    return !timedOut;
+  }
+
+  /**
+   * When a flush at exit gave up: what is still held for slow exporters is dropped (counted),
+   * or each export that settles would start the next and keep a dying process alive for as
+   * long as the backlog lasts.
+   */
+  dropHeld(): void {
+    for (const slot of this.slots) slot.dropHeld();
   }
 
   /**

@@ -169,6 +169,27 @@ describe('broken exporters never affect the application', () => {
 });
 
 describe('process exit', () => {
+  it('when the flush at exit gives up, what is held for a slow exporter is dropped and counted: no export starts after it', async () => {
+    let received = 0;
+    const finish: Array<() => void> = [];
+    const stuck: Exporter = {
+      name: 'stuck',
+      export: (calls: Call[]) => {
+        received += calls.length;
+        return new Promise<void>((resolve) => finish.push(resolve));
+      },
+    };
+    traced({ exporters: [stuck], maxQueueBytes: 50_000_000 });
+    for (let i = 0; i < 9000; i++) work(i);
+    expect(await state.recorder!.flush(1)).toBe(false);
+    state.recorder!.dropHeld();
+    expect(state.recorder!.stats().dropped).toBe(9000 - 8192);
+    for (const resolve of finish.splice(0)) resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(received).toBe(8192);
+    expect(state.recorder!.hasPendingWork()).toBe(false);
+  });
+
   it('every exporter that writes synchronously is called once, with what is queued or with nothing', async () => {
     const received: Call[][] = [];
     const syncOne: Exporter = { name: 'sync', export: () => {}, exportSync: (calls) => void received.push(calls) };
