@@ -16,7 +16,11 @@
  *
  * Delivery: 429/502/503/504 and network errors are retried with exponential backoff and jitter,
  * or after the server's `Retry-After`, within `maxAttempts` and a per-request deadline; anything
- * else is dropped and reported once. Nothing here throws or rejects into the application.
+ * else is dropped and reported once. A request given up on that way marks the endpoint down
+ * for `maxBackoffMs` (or its `Retry-After`): requests meanwhile are dropped without being sent.
+ * Otherwise a backlog behind a dead collector would be tried request after request, each for a
+ * whole deadline, keeping an ended process alive for minutes. Nothing here throws or rejects
+ * into the application.
  */
 import { describeError, warnOnce } from '../log.js';
 import type { Call, Exporter } from '../types.js';
@@ -92,6 +96,8 @@ export class OtlpExporter implements Exporter {
   private filling: PendingRequest | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Until then the endpoint counts as down (Date.now() scale). */
+  private downUntil = 0;
 
   constructor(options: OtlpExporterOptions = {}) {
     const env = options.env ?? process.env;
@@ -199,7 +205,11 @@ export class OtlpExporter implements Exporter {
   /** Sends one body of `count` spans, retrying within `deadline`. */
   private async post(body: string, count: number, deadline: number): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      if (Date.now() >= deadline) return this.drop(count, `the request's deadline (${this.deadlineMs} ms) passed before spans could be sent to ${this.url}`);
+      if (Date.now() < this.downUntil) return this.drop(count, `the OTLP endpoint ${this.url} counts as down: a request to it was just given up on`);
+      if (Date.now() >= deadline) {
+        this.markDown(0);
+        return this.drop(count, `the request's deadline (${this.deadlineMs} ms) passed before spans could be sent to ${this.url}`);
+      }
       let failure: string;
       let retryAfterMs: number | undefined;
       try {
@@ -208,6 +218,7 @@ export class OtlpExporter implements Exporter {
         // Reading the body to its end releases the connection for the next request.
         const text = await response.text().catch(() => '');
         if (response.ok) {
+          this.downUntil = 0;
           this.sentSpans += count;
           reportPartialSuccess(text);
           return;
@@ -220,11 +231,17 @@ export class OtlpExporter implements Exporter {
       }
       const wait = retryAfterMs ?? this.backoff(attempt);
       if (attempt >= this.maxAttempts || Date.now() + wait >= deadline) {
+        this.markDown(retryAfterMs ?? 0);
         return this.drop(count, `could not deliver spans to ${this.url} after ${attempt} attempt(s): ${failure}`);
       }
       // A referenced timer on purpose: at exit, flush() must be able to wait for a retry.
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
+  }
+
+  /** For `maxBackoffMs`, or as long as the server asked, up to one request's deadline. */
+  private markDown(retryAfterMs: number): void {
+    this.downUntil = Date.now() + Math.max(this.maxBackoffMs, Math.min(retryAfterMs, this.deadlineMs));
   }
 
   private backoff(attempt: number): number {

@@ -1,8 +1,10 @@
 /**
- * SPEC §9: memory is bounded by the queue size however slow the exporter. With otlp and a
- * collector that never answers, what tracewire holds for export stays a small multiple of
- * maxQueueBytes (recorder.ts documents the bound); calls past it are dropped and counted.
+ * otlp behind a collector that never answers. SPEC §9: memory stays bounded by the queue size
+ * (a small multiple of maxQueueBytes, recorder.ts documents it); calls past it are dropped and
+ * counted. And an app that ends with a backlog for it is not kept alive round after round.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, makeApp, removeApps, resultOf, runApp } from '../helpers/node-app.js';
 import { APPS } from './records.js';
@@ -10,8 +12,20 @@ import { APPS } from './records.js';
 beforeAll(assertBuilt);
 afterAll(removeApps);
 
-describe('memory behind a collector that never answers', () => {
-  it('otlp with maxQueueBytes 8 MiB: the heap grows by tens of MB at most, drops are counted', async () => {
+describe('otlp behind a collector that never answers', () => {
+  let silent: Server;
+  let endpoint = '';
+  beforeAll(async () => {
+    silent = createServer(() => {}); // takes requests, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it('maxQueueBytes 8 MiB: the heap grows by tens of MB at most, drops are counted', async () => {
     const dir = makeApp([`${APPS}otlp-memory.mjs`]);
     const run = await runApp(dir, 'otlp-memory.mjs', { nodeArgs: ['--expose-gc'], timeoutMs: 60_000 });
     const { growthMB, stats } = resultOf(run);
@@ -19,4 +33,20 @@ describe('memory behind a collector that never answers', () => {
     expect(growthMB).toBeLessThan(48);
     expect(stats.dropped).toBeGreaterThan(5000);
   });
+
+  it('an app that ends with 40,000 calls for it exits after one round of attempts, not one per 8,192 calls', async () => {
+    const dir = makeApp([`${APPS}otlp-backlog.mjs`]);
+    let doneAt = 0;
+    const run = await runApp(dir, 'otlp-backlog.mjs', {
+      // Each attempt times out at once: a round is its backoff, about 8 s.
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '100' },
+      timeoutMs: 90_000,
+      onLine: (line) => {
+        if (line === 'done') doneAt = Date.now();
+      },
+    });
+    const exitedAfterMs = Date.now() - doneAt;
+    expect(run.code, run.stderr).toBe(0);
+    expect(exitedAfterMs).toBeLessThan(16_000);
+  }, 90_000);
 });

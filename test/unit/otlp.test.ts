@@ -242,12 +242,27 @@ describe('delivery', () => {
 
   it('gives up after maxAttempts without throwing, reports once, counts the drop', async () => {
     replies = Array.from({ length: 10 }, () => ({ status: 503 }));
-    const e = exporter({ maxAttempts: 3 });
+    // maxBackoffMs 1: the endpoint counts as down for 1 ms only, so the second export is tried too.
+    const e = exporter({ maxAttempts: 3, maxBackoffMs: 1 });
     await expect(e.export([makeCall(), makeCall()])).resolves.toBeUndefined();
     await e.export([makeCall()]);
     expect(received).toHaveLength(6);
     expect(e.droppedSpans).toBe(3);
     expect(warnings.filter((w) => w.includes('after 3 attempt(s): HTTP 503'))).toHaveLength(1);
+  });
+
+  it('once a request is given up on, the endpoint counts as down for maxBackoffMs: spans meanwhile are dropped unsent', async () => {
+    replies = [{ status: 503 }, { status: 503 }];
+    const e = exporter({ maxAttempts: 2, maxBackoffMs: 300 });
+    await e.export([makeCall()]);
+    expect(received).toHaveLength(2);
+    await e.export([makeCall(), makeCall()]);
+    expect(received).toHaveLength(2);
+    expect(e.droppedSpans).toBe(3);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await e.export([makeCall()]);
+    expect(received).toHaveLength(3);
+    expect(e.sentSpans).toBe(1);
   });
 
   it('network errors are retried and given up quietly', async () => {
