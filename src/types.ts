@@ -83,6 +83,12 @@ export interface Call {
  */
 export interface Exporter {
   readonly name: string;
+  /**
+   * True for an exporter that keeps the latest record per id (a store): it also gets the record
+   * of a call that has children while that call still runs (status `running`, `endedAt` null),
+   * followed later by its final record with the same id. Others get final records only.
+   */
+  readonly acceptsRunning?: boolean;
   export(calls: Call[]): void | Promise<void>;
   /** Everything handed to `export` so far is durable when this resolves. */
   flush?(): void | Promise<void>;

@@ -20,6 +20,15 @@ export interface Batch {
   readonly calls: Call[];
   /** The queue's size estimate of these calls. */
   readonly bytes: number;
+  /** How many of the calls are records of calls still running (Exporter.acceptsRunning). */
+  readonly running: number;
+}
+
+/** The batch without its running calls' records, for an exporter that takes final records only. */
+function finalOnly(batch: Batch): Batch {
+  if (batch.running === 0) return batch;
+  const calls = batch.calls.filter((call) => call.status !== 'running');
+  return { calls, bytes: (batch.bytes * calls.length) / batch.calls.length, running: 0 };
 }
 
 export class ExporterSlot {
@@ -39,7 +48,8 @@ export class ExporterSlot {
 
   constructor(readonly exporter: Exporter, private readonly maxBytes: number) {}
 
-  offer(batch: Batch): void {
+  offer(offered: Batch): void {
+    const batch = this.exporter.acceptsRunning === true ? offered : finalOnly(offered);
     if (batch.calls.length === 0) return;
     // Nothing outstanding: even a batch estimated above the bound goes (the queue's bound admitted it).
     if (this.bytes === 0 || (this.held.length === 0 && this.pendingCalls + batch.calls.length <= MAX_PENDING_CALLS && this.bytes + batch.bytes <= this.maxBytes)) {
@@ -101,7 +111,7 @@ export class ExporterSlot {
       this.bytes -= batch.bytes;
       for (const call of batch.calls) calls.push(call);
     }
-    for (const batch of batches) for (const call of batch.calls) calls.push(call);
+    for (const batch of batches) for (const call of (this.exporter.acceptsRunning === true ? batch : finalOnly(batch)).calls) calls.push(call);
     try {
       exportSync.call(this.exporter, calls);
     } catch (error) {

@@ -67,6 +67,7 @@ function addExitTask(): void {
 
 export class LocalExporter implements Exporter, CallReader {
   readonly name = 'local';
+  readonly acceptsRunning = true;
   /** Calls dropped: too many waited for a locked store, it stayed locked at exit, or a write failed. */
   dropped = 0;
   private store: LocalStore | null = null;

@@ -4,6 +4,7 @@ import { filterCalls, orderTrace, validateQuery } from '../store/query.js';
 
 export class MemoryExporter implements Exporter, CallReader {
   readonly name = 'memory';
+  readonly acceptsRunning = true;
   // A Map keeps each id at the position it was first seen, while a re-export replaces the value.
   private readonly callsById = new Map<string, Call>();
 

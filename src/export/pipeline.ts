@@ -13,34 +13,38 @@ import type { LiveCall, RecordContent } from '../trace/call.js';
 import type { Call, Summary } from '../types.js';
 
 /**
- * A call is exported again when a child that outlived it adds usage; its inputs and output
- * do not change by then, and the hooks must not run twice on them. The result is kept on the
- * call itself: a WeakMap entry per call (set, look-up, and the GC's ephemeron work) cost
- * about as much as the privacy pipeline it was saving.
+ * A call is exported again when a child that outlived it adds usage, and a call with children
+ * is exported once while it runs (LiveCall.announce); its inputs do not change by then, nor its
+ * output once it ended, and the hooks must not run twice on them. The result is kept on the
+ * call itself: a WeakMap entry per call (set, look-up, and the GC's ephemeron work) cost about
+ * as much as the privacy pipeline it was saving. `output` stays undefined while the call runs.
  */
 function processContent(call: LiveCall, settings: ResolvedSettings): RecordContent {
-  if (call.content !== undefined) return call.content;
   const opSettings = call.spec.settings;
   // applyPrivacy works in place on the snapshots: nothing reads them after this. They were
   // key-redacted as they were taken (trace/call.ts).
-  const inputs = applyPrivacy('inputs', call.inputs, {
-    redactKeys: settings.redactKeys,
-    keysRedacted: true,
-    captureContent: settings.captureContent,
-    warnOnce,
-    opHook: opSettings?.postprocessInputs,
-    globalHook: settings.postprocessInputs,
+  const content = (call.content ??= {
+    inputs: applyPrivacy('inputs', call.inputs, {
+      redactKeys: settings.redactKeys,
+      keysRedacted: true,
+      captureContent: settings.captureContent,
+      warnOnce,
+      opHook: opSettings?.postprocessInputs,
+      globalHook: settings.postprocessInputs,
+    }),
+    output: undefined,
   });
-  const output = applyPrivacy('output', call.output, {
-    redactKeys: settings.redactKeys,
-    keysRedacted: true,
-    captureContent: settings.captureContent,
-    warnOnce,
-    opHook: opSettings?.postprocessOutput,
-    globalHook: settings.postprocessOutput,
-  });
-  call.content = { inputs, output };
-  return call.content;
+  if (content.output === undefined && call.ended) {
+    content.output = applyPrivacy('output', call.output, {
+      redactKeys: settings.redactKeys,
+      keysRedacted: true,
+      captureContent: settings.captureContent,
+      warnOnce,
+      opHook: opSettings?.postprocessOutput,
+      globalHook: settings.postprocessOutput,
+    });
+  }
+  return content;
 }
 
 export function toRecord(call: LiveCall, settings: ResolvedSettings): Call {
@@ -57,7 +61,7 @@ export function toRecord(call: LiveCall, settings: ResolvedSettings): Call {
     endedAt: call.endedAt === null ? null : isoTime(call.endedAt),
     status: call.status,
     inputs,
-    output,
+    output: output ?? null,
     exception: call.exception,
     attributes: processedAttributes(call, settings),
     // A leaf's summary no longer changes: the record may have it as it is.

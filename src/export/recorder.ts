@@ -69,6 +69,7 @@ export class Recorder {
       return false;
     }
     call.queued = true;
+    call.queuedBytes = bytes;
     if (call.hasPendingUsage) this.unreadUsage++;
     this.queue.push(call);
     this.queuedBytes += bytes;
@@ -113,13 +114,16 @@ export class Recorder {
     }
     const records: Call[] = [];
     let bytes = 0;
+    let running = 0;
     for (const call of calls) {
       call.queued = false;
-      const size = call.inputBytes + call.outputBytes + RECORD_OVERHEAD_BYTES;
+      // As counted when queued: a running call's output may have arrived since.
+      const size = call.queuedBytes;
       this.queuedBytes -= size;
       try {
         records.push(toRecord(call, this.settings));
         bytes += size;
+        if (!call.ended) running++;
       } catch (error) {
         this.dropped++;
         warnOnce('to-record', `a call could not be turned into a record and was dropped: ${describeError(error)}`);
@@ -127,7 +131,7 @@ export class Recorder {
     }
     if (this.queue.length === 0) this.queuedBytes = 0;
     this.exported += records.length;
-    return { calls: records, bytes };
+    return { calls: records, bytes, running };
   }
 
   /**

@@ -18,7 +18,7 @@ import { addCostTo, addUsageTo, priceUsage } from './summary.js';
 /** Finds usage in an SDK method's output (an integration's `usage`), in objects made by each read: the call keeps them. */
 export type UsageReader = (output: unknown, inputs: Record<string, unknown>) => Array<{ model: string; usage: Usage }>;
 
-/** What export/pipeline.ts makes of `inputs` and `output`. */
+/** What export/pipeline.ts makes of `inputs` and `output` (undefined while the call runs). */
 export interface RecordContent {
   inputs: Record<string, unknown>;
   output: unknown;
@@ -75,6 +75,10 @@ export class LiveCall implements CallHandle {
   private readonly inputsExact: boolean;
   /** Set while the call sits in the export queue, so a re-export is not queued twice. */
   queued = false;
+  /** What the export queue counted for the call when it was queued, to take off when it leaves. */
+  queuedBytes = 0;
+  /** Set once the call was queued while running (announce). */
+  private announced = false;
   /** Inputs and output after the privacy pipeline, set by the first export and reused by a re-export. */
   content: RecordContent | undefined = undefined;
   /**
@@ -95,6 +99,7 @@ export class LiveCall implements CallHandle {
     readonly attributes: Record<string, unknown>,
   ) {
     this.root = parent === undefined ? this : parent.root;
+    parent?.announce();
     spec.copySites ??= { inputs: new ShapeSite(), output: new ShapeSite() };
     const snap = snapshot(inputs, undefined, recordingRedaction(), spec.copySites.inputs);
     this.inputs = snap.value;
@@ -131,6 +136,18 @@ export class LiveCall implements CallHandle {
 
   get ended(): boolean {
     return this.endedAt !== null;
+  }
+
+  /**
+   * A call that gets a child is exported once while it runs, so that readers of the store (the
+   * viewer, getTrace) see a trace whose root has not ended yet, with status `running`. Only
+   * calls with children: a leaf's record follows soon enough, and recording every call twice
+   * would double the export work.
+   */
+  private announce(): void {
+    if (this.announced || this.ended) return;
+    this.announced = true;
+    state.recorder?.enqueue(this);
   }
 
   markFirstToken(): void {
