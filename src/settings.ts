@@ -113,7 +113,9 @@ function decodedHeaderPart(text: string): string {
 }
 
 function fail(option: string, expected: string, got: unknown): never {
-  throw new TypeError(`tracewire.init: option "${option}" must be ${expected}; got ${describe(got)}.`);
+  // `option` names where it was passed when that is not init() ("op options.kind", "wrapOpenAI settings.enabled").
+  const where = /^(op options|wrap\w+ settings)\b/.test(option) ? 'tracewire' : 'tracewire.init';
+  throw new TypeError(`${where}: option "${option}" must be ${expected}; got ${describe(got)}.`);
 }
 
 function describe(value: unknown): string {
@@ -172,24 +174,37 @@ function validateOptions(options: InitOptions): void {
       if (!(INTEGRATION_NAMES as readonly string[]).includes(name)) {
         throw new TypeError(`tracewire.init: unknown integration "${name}" in "integrations"; known: ${INTEGRATION_NAMES.join(', ')}.`);
       }
-      validateIntegration(name, value);
+      validateIntegrationSettings(value, `integrations.${name}`);
     }
   }
 }
 
-function validateIntegration(name: string, value: unknown): void {
-  if (typeof value !== 'object' || value === null) fail(`integrations.${name}`, 'an object', value);
+/** A misspelt option (`displayName` for `callDisplayName`) would otherwise be ignored without a word. */
+function rejectUnknownKeys(value: object, known: readonly string[], where: string): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) throw new TypeError(`tracewire: unknown key "${key}" in ${where}; known keys: ${known.join(', ')}.`);
+  }
+}
+
+const INTEGRATION_KEYS = ['enabled', 'opSettings', 'streamUsage'] as const;
+const OP_SETTINGS_KEYS = ['name', 'kind', 'callDisplayName', 'postprocessInputs', 'postprocessOutput'] as const;
+
+/** An integration's settings, in init() (`where` = "integrations.openai") or a wrapper's second argument. */
+export function validateIntegrationSettings(value: unknown, where: string): asserts value is IntegrationSettings {
+  if (typeof value !== 'object' || value === null) fail(where, 'an object', value);
+  rejectUnknownKeys(value, INTEGRATION_KEYS, where);
   const s = value as IntegrationSettings;
-  if (s.enabled !== undefined && typeof s.enabled !== 'boolean') fail(`integrations.${name}.enabled`, 'a boolean', s.enabled);
-  if (s.streamUsage !== undefined && typeof s.streamUsage !== 'boolean') fail(`integrations.${name}.streamUsage`, 'a boolean', s.streamUsage);
+  if (s.enabled !== undefined && typeof s.enabled !== 'boolean') fail(`${where}.enabled`, 'a boolean', s.enabled);
+  if (s.streamUsage !== undefined && typeof s.streamUsage !== 'boolean') fail(`${where}.streamUsage`, 'a boolean', s.streamUsage);
   const op = s.opSettings;
   if (op === undefined) return;
-  if (typeof op !== 'object' || op === null) fail(`integrations.${name}.opSettings`, 'an object', op);
-  validateOpSettings(op, `integrations.${name}.opSettings`);
+  if (typeof op !== 'object' || op === null) fail(`${where}.opSettings`, 'an object', op);
+  validateOpSettings(op, `${where}.opSettings`);
 }
 
 /** Shared by init's integration settings and op() options. */
 export function validateOpSettings(op: object, where: string): void {
+  rejectUnknownKeys(op, OP_SETTINGS_KEYS, where);
   const o = op as Record<string, unknown>;
   if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) fail(`${where}.name`, 'a non-empty string', o.name);
   if (o.kind !== undefined && !(CALL_KINDS as readonly unknown[]).includes(o.kind)) {

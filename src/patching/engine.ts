@@ -23,6 +23,14 @@ const depth = ((globalThis as unknown as Record<symbol, { value: number }>)[dept
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 
+// Shared by both builds, like ORIGINAL: either may meet the other's wrappers.
+const CONTEXT = Symbol.for('tracewire.wrap-context.v1');
+
+/** What a method wrapped by tracedMethod was wrapped with; undefined for any other function. */
+export function contextOf(fn: unknown): WrapContext | undefined {
+  return typeof fn === 'function' ? (fn as unknown as Record<symbol, WrapContext | undefined>)[CONTEXT] : undefined;
+}
+
 export function originalOf(fn: unknown): Method | undefined {
   return typeof fn === 'function' ? (fn as unknown as Record<symbol, Method | undefined>)[ORIGINAL] : undefined;
 }
@@ -52,6 +60,24 @@ export interface WrapContext {
   version: string | undefined;
   /** Runs before a recorded call, with the method's `this` (never throws): e.g. adopts the client's tracer. */
   beforeRecord?: (resource: unknown) => void;
+  /** One client's settings (`wrapOpenAI(client, settings)`), over init()'s for the integration. */
+  overrides?: IntegrationSettings;
+  /** The merge of `overrides` over the init() settings it was made from, kept until those change. */
+  merged?: { base: IntegrationSettings; settings: IntegrationSettings };
+}
+
+/**
+ * A wrapped client's settings: its own over init()'s, opSettings key by key. Made again only
+ * when init() runs again, so that calls share one object (specFor caches by it).
+ */
+function settingsFor(ctx: WrapContext, base: IntegrationSettings): IntegrationSettings {
+  const overrides = ctx.overrides;
+  if (overrides === undefined) return base;
+  if (ctx.merged?.base === base) return ctx.merged.settings;
+  const settings: IntegrationSettings = { ...base, ...overrides, enabled: base.enabled !== false && overrides.enabled !== false };
+  if (base.opSettings !== undefined || overrides.opSettings !== undefined) settings.opSettings = { ...base.opSettings, ...overrides.opSettings };
+  ctx.merged = { base, settings };
+  return settings;
 }
 
 /**
@@ -80,7 +106,8 @@ export function tracedMethod(original: Method, ctx: WrapContext): Method {
   const traced = function (this: unknown, ...args: unknown[]): unknown {
     const frame = recordingFrame(integration);
     if (frame === null) return original.apply(this, args);
-    const settings = state.settings!.integrations[integration.name];
+    const settings = settingsFor(ctx, state.settings!.integrations[integration.name]);
+    if (settings.enabled === false) return untraced(original, this, args);
 
     let opened;
     try {
@@ -115,7 +142,18 @@ export function tracedMethod(original: Method, ctx: WrapContext): Method {
     return result;
   };
   markWrapped(traced, original);
+  Object.defineProperty(traced, CONTEXT, { value: ctx });
   return traced;
+}
+
+/** A client wrapped with `enabled: false`: the prototype's own wrapper, reached next, must not record it either. */
+function untraced(original: Method, self: unknown, args: unknown[]): unknown {
+  depth.value++;
+  try {
+    return original.apply(self, args);
+  } finally {
+    depth.value--;
+  }
 }
 
 /**

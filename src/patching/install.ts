@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describeError, warnOnce } from '../log.js';
-import { originalOf, replaceMethod, tracedMethod } from './engine.js';
+import { contextOf, originalOf, replaceMethod, tracedMethod } from './engine.js';
+import type { IntegrationSettings } from '../types.js';
 import { resolvePath } from './paths.js';
 import { tapStreamClass } from './readable.js';
 import { patchStreamFactory } from './handoff.js';
@@ -125,12 +126,28 @@ function methodOf(owner: Record<string, unknown>, target: TargetDefinition): str
   return fallback !== undefined && typeof owner[fallback] === 'function' ? fallback : undefined;
 }
 
-function install(owner: Record<string, unknown>, target: TargetDefinition, integration: IntegrationDefinition, version: string | undefined): boolean {
+/**
+ * Wraps `owner[method]` once. A client wrapped with settings of its own gets a wrapper on the
+ * instance even when its class is patched (the class's wrapper then passes the call through,
+ * engine.ts), and wrapping it again replaces its settings.
+ */
+function install(
+  owner: Record<string, unknown>, target: TargetDefinition, integration: IntegrationDefinition, version: string | undefined,
+  overrides?: IntegrationSettings,
+): boolean {
   const method = methodOf(owner, target);
   if (method === undefined) return false;
   const current = owner[method];
-  if (originalOf(current)) return true;
-  const wrapped = tracedMethod(current as (...args: unknown[]) => unknown, { integration, target, version, beforeRecord: adopterFor(integration) });
+  const own = Object.prototype.hasOwnProperty.call(owner, method);
+  if (originalOf(current) !== undefined && (own || overrides === undefined)) {
+    const ctx = contextOf(current);
+    if (overrides !== undefined && ctx !== undefined) {
+      ctx.overrides = overrides;
+      ctx.merged = undefined;
+    }
+    return true;
+  }
+  const wrapped = tracedMethod(current as (...args: unknown[]) => unknown, { integration, target, version, beforeRecord: adopterFor(integration), overrides });
   replaceMethod(owner, method, wrapped);
   return true;
 }
@@ -208,12 +225,12 @@ function adopterFor(integration: IntegrationDefinition): ((resource: unknown) =>
 }
 
 /** Wraps the methods of one client instance (own properties shadow the prototype). */
-export function patchInstance(client: object, integration: IntegrationDefinition, version: string | undefined): number {
+export function patchInstance(client: object, integration: IntegrationDefinition, version: string | undefined, overrides?: IntegrationSettings): number {
   let patched = 0;
   for (const target of integration.targets) {
     if (target.appliesTo && !target.appliesTo(client)) continue;
     const owner = resolvePath(client, target.instancePath);
-    if (owner !== null && typeof owner === 'object' && install(owner as Record<string, unknown>, target, integration, version)) patched++;
+    if (owner !== null && typeof owner === 'object' && install(owner as Record<string, unknown>, target, integration, version, overrides)) patched++;
   }
   return patched;
 }

@@ -7,9 +7,9 @@ import { cohereIntegration } from '../../integrations/cohere/index.js';
 import { mistralIntegration } from '../../integrations/mistral/index.js';
 import { openaiIntegration } from '../../integrations/openai/index.js';
 import { describeError, warnOnce } from '../log.js';
-import type { ResolvedSettings } from '../settings.js';
+import { validateIntegrationSettings, type ResolvedSettings } from '../settings.js';
 import { state } from '../state.js';
-import type { IntegrationName } from '../types.js';
+import type { IntegrationName, IntegrationSettings } from '../types.js';
 import { patchInstance } from './install.js';
 import { isTracerField } from './self-tracing.js';
 import { adoptClient } from './tracer-field.js';
@@ -44,15 +44,16 @@ export function applyPatching(settings: ResolvedSettings, options: PatchingOptio
  * Explicit wrapping: the client's own methods are wrapped, so it is traced even where module
  * hooks cannot reach (bundled code). Returns the same client object.
  */
-export function wrapClient<T>(client: T, name: IntegrationName, wrapperName: string): T {
+export function wrapClient<T>(client: T, name: IntegrationName, wrapperName: string, overrides?: IntegrationSettings): T {
   const integration = integrations[name];
   if (client === null || typeof client !== 'object') {
     throw new TypeError(`${wrapperName}(client): expected a client instance; got ${client === null ? 'null' : typeof client}.`);
   }
+  if (overrides !== undefined) validateIntegrationSettings(overrides, `${wrapperName} settings`);
   if (!integration) return client;
   const settings = state.settings;
   if (settings?.disabled || (settings && !settings.integrations[name].enabled)) return client;
-  const patched = patchInstance(client as object, integration, versionOf(client as object, integration));
+  const patched = patchInstance(client as object, integration, versionOf(client as object, integration), overrides);
   if (patched === 0) {
     throw new TypeError(`${wrapperName}(client): this object has none of the ${integration.packageName} methods tracewire traces; pass a client created with new ${wrapperName.replace('wrap', '')}(...).`);
   }

@@ -130,6 +130,9 @@ describe('op() keeps the function shape', () => {
     expect(() => op(42 as never)).toThrow(/fn must be a function/);
     expect(() => op(() => 1, { kind: 'banana' as never })).toThrow(/kind.*one of llm/);
     expect(() => op(() => 1, { name: '' })).toThrow(/name.*non-empty string/);
+    expect(() => op(() => 1, { name: '' })).toThrow(/^tracewire: option "op options\.name"/);
+    // A misspelt option would otherwise be ignored without a word.
+    expect(() => op(() => 1, { displayName: 'x' } as never)).toThrow(/unknown key "displayName" in op options; known keys: name, kind, callDisplayName, postprocessInputs, postprocessOutput/);
   });
 });
 
