@@ -9,6 +9,7 @@ import { copyKeys } from '../copy-keys.js';
 import { keyRedactionFor } from '../privacy/redact.js';
 import { ShapeSite } from '../serialize/shape-copy.js';
 import { snapshot, type JsonValue } from '../serialize/snapshot.js';
+import { onProcessExit } from '../export/exit-tasks.js';
 import { state } from '../state.js';
 import type { CallException, CallHandle, CallKind, CallStatus, OpSettings, Summary, Usage } from '../types.js';
 import { toCallException } from './exception.js';
@@ -147,6 +148,7 @@ export class LiveCall implements CallHandle {
   private announce(): void {
     if (this.announced || this.ended) return;
     this.announced = true;
+    announcedRunning.add(this);
     state.recorder?.enqueue(this);
   }
 
@@ -246,6 +248,7 @@ export class LiveCall implements CallHandle {
     // end never precedes the start, even when the wall clock is set back during the call.
     this.endedAt = this.startedAt + Math.round(elapsed);
     this.summaryNow.latencyMs = roundMs(elapsed);
+    if (this.announced) announcedRunning.delete(this);
     if (this.pendingUsage === undefined) this.rollUpOwnUsage();
     // A call that is not queued has no batch to read its usage in.
     if (state.recorder?.enqueue(this) !== true) this.readPendingUsage();
@@ -273,11 +276,21 @@ export class LiveCall implements CallHandle {
         if (cost) addCostTo(summary, model, cost);
       }
     }
+    // A running ancestor's record in the store shows the usage so far (once per batch: the queue keeps a call once).
     for (let ancestor = this.parent; ancestor; ancestor = ancestor.parent) {
-      if (ancestor.ended) state.recorder?.enqueue(ancestor);
+      if (ancestor.ended || ancestor.announced) state.recorder?.enqueue(ancestor);
     }
   }
 }
+
+/**
+ * Calls recorded as running that have not ended. When the process ends first (a signal, an exit
+ * with work still pending), they end as cancelled, rather than stay `running` in the store.
+ */
+const announcedRunning = new Set<LiveCall>();
+onProcessExit(() => {
+  for (const call of [...announcedRunning]) call.cancel();
+});
 
 /**
  * Key redaction (SPEC §6) is applied while inputs and output are copied, so the copies held

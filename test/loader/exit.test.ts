@@ -74,6 +74,18 @@ describe('flush when the process ends', () => {
     await expectEveryCallStored(store, project);
   });
 
+  it('SIGTERM while an op still runs: it is stored as cancelled, not left running, with its finished calls under it', async () => {
+    const { run, store, project } = await runExitApp('sigterm-in-op');
+    expect(run.signal).toBe('SIGTERM');
+    const calls = await readStore(store, project);
+    expect(countByTag(calls)).toEqual(EVERY_CALL);
+    const agent = calls.find((c) => c.opName === 'agent')!;
+    expect([agent.status, agent.endedAt === null]).toEqual(['cancelled', false]);
+    expect(calls.filter((c) => c.parentId === agent.id)).toHaveLength(3);
+    // Its usage rolled up from the three calls, though it never ended by itself.
+    expect(Object.keys(agent.summary.usage ?? {})).not.toEqual([]);
+  });
+
   it('SIGTERM with the app\'s own handler: its handler runs and the process is not killed by tracewire', async () => {
     const { run, store, project } = await runExitApp('sigterm-handler');
     expect(run.stdout).toContain('app handler ran');

@@ -3,8 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { flush, init, op } from '../../src/index.js';
+import { flush, getCurrentCall, init, op } from '../../src/index.js';
 import { setLogSink } from '../../src/log.js';
+import type { LiveCall } from '../../src/trace/call.js';
 import type { Call } from '../../src/types.js';
 import { clearTracewireEnv, CollectingExporter } from '../helpers/collect.js';
 
@@ -66,5 +67,29 @@ describe('a call that is still running', () => {
     await flush();
     const calls = await tw.getCalls();
     expect(calls.map((c) => [c.opName, c.status]).sort()).toEqual([['agent', 'success'], ['lookup', 'success']]);
+  });
+
+  it('shows the usage of its ended children while it runs', async () => {
+    clearTracewireEnv();
+    const tw = init({ exporters: ['memory'], implicitlyPatchIntegrations: false });
+    const llm = op(async function llm(tokens: number) {
+      (getCurrentCall() as LiveCall).addUsage('m', { requests: 1, inputTokens: tokens, outputTokens: 1 });
+    }, { kind: 'llm' });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const agent = op(async function agent() {
+      await llm(10);
+      await flush();
+      await llm(20);
+      await released;
+    }, { kind: 'agent' });
+    const done = agent();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await flush();
+    const [running] = await tw.getCalls({ filter: { opNames: ['agent'] } });
+    expect(running!.status).toBe('running');
+    expect(running!.summary.usage).toEqual({ m: { requests: 2, inputTokens: 30, outputTokens: 2 } });
+    release();
+    await done;
   });
 });
