@@ -12,23 +12,14 @@ export const COHERE_DEFAULT_BASE_URL = 'https://api.cohere.com';
 
 /**
  * A Fern `Supplier` is a value, a promise of one, or a function returning either; the SDK
- * resolves it on every request. Only what is known synchronously is used. Returns undefined
- * when unset, null when set to something not knowable now (a promise).
+ * resolves it on every request. Only a plain value is read: a function is never called, since
+ * calling it would change what it returns to the SDK (a supplier that rotates endpoints, or
+ * counts). Returns undefined when unset, null when set to something not knowable now.
  */
 function suppliedUrl(supplier: unknown): string | undefined | null {
-  let value = supplier;
-  if (typeof value === 'function') {
-    try {
-      value = (value as () => unknown)();
-      // The SDK calls it again and awaits that promise itself; this one is ours to silence.
-      if (typeof (value as { then?: unknown } | null)?.then === 'function') (value as Promise<unknown>).then(undefined, () => undefined);
-    } catch {
-      return null;
-    }
-  }
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value === 'string') return value;
-  if (value instanceof URL) return value.href;
+  if (supplier === undefined || supplier === null || supplier === '') return undefined;
+  if (typeof supplier === 'string') return supplier;
+  if (supplier instanceof URL) return supplier.href;
   return null;
 }
 

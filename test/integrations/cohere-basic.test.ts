@@ -161,11 +161,10 @@ describe('withRawResponse() keeps working and the call is recorded once', () => 
   });
 });
 
-describe('destination: base URL from baseUrl or environment, as a value or a function', () => {
+describe('destination: base URL from baseUrl or environment, as a value; a function is never called', () => {
   it.each([
     ['environment (value)', { environment: 'https://proxy.example.com/cohere' }, 'proxy.example.com', 'https://proxy.example.com/cohere'],
     ['baseUrl wins over environment', { baseUrl: 'https://api.cohere.com', environment: 'https://other.example.com' }, 'cohere', 'https://api.cohere.com'],
-    ['baseUrl as a function', { baseUrl: () => 'http://localhost:8080' }, 'local', 'http://localhost:8080'],
     ['a key in the query string is dropped', { environment: 'https://gateway.example.com/v?key=SECRET' }, 'gateway.example.com', 'https://gateway.example.com/v'],
   ])('%s', async (_label, options, provider, baseUrl) => {
     server.use(...fixtureHandlers(loadFixture('cohere/py-chat-v2.json')));
@@ -173,6 +172,20 @@ describe('destination: base URL from baseUrl or environment, as a value or a fun
     const record = await t.one('cohere.v2.chat');
     expect(record.attributes).toMatchObject({ provider, baseUrl });
     expect(JSON.stringify(record)).not.toContain('SECRET');
+  });
+
+  it('baseUrl as a function: called by the SDK alone, as untraced (it may rotate endpoints); provider cohere, no base URL', async () => {
+    const fixture = loadFixture('cohere/py-chat-v2.json');
+    server.use(...fixtureHandlers(fixture), ...fixtureHandlers(fixture));
+    const hosts = ['http://localhost:8080', 'http://localhost:8081'];
+    let calls = 0;
+    const rotating = () => hosts[calls++ % 2]!;
+    const client = cohereV2({ baseUrl: rotating } as never);
+    await client.chat(cohereRequestOf(fixture));
+    await client.chat(cohereRequestOf(fixture));
+    expect(calls).toBe(2);
+    const records = await t.calls();
+    expect(records.map((r) => [r.attributes.provider, r.attributes.baseUrl])).toEqual([['cohere', undefined], ['cohere', undefined]]);
   });
 
   it('baseUrl as a promise: provider cohere, no base URL guessed', async () => {
