@@ -60,6 +60,8 @@ export interface WrapContext {
   version: string | undefined;
   /** Runs before a recorded call, with the method's `this` (never throws): e.g. adopts the client's tracer. */
   beforeRecord?: (resource: unknown) => void;
+  /** Installed by implicit patching (on a class), not by a wrapper: it records only while init() asks for implicit patching. */
+  implicit?: boolean;
   /** One client's settings (`wrapOpenAI(client, settings)`), over init()'s for the integration. */
   overrides?: IntegrationSettings;
   /** The merge of `overrides` over the init() settings it was made from, kept until those change. */
@@ -105,7 +107,8 @@ export function tracedMethod(original: Method, ctx: WrapContext): Method {
   const specs: Specs = new WeakMap();
   const traced = function (this: unknown, ...args: unknown[]): unknown {
     const frame = recordingFrame(integration);
-    if (frame === null) return original.apply(this, args);
+    // Patches stay on the classes once made: init() again with implicit patching off turns them into pass-throughs.
+    if (frame === null || (ctx.implicit === true && !state.settings!.implicitPatching)) return original.apply(this, args);
     const settings = settingsFor(ctx, state.settings!.integrations[integration.name]);
     if (settings.enabled === false) return untraced(original, this, args);
 

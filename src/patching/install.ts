@@ -127,19 +127,20 @@ function methodOf(owner: Record<string, unknown>, target: TargetDefinition): str
 }
 
 /**
- * Wraps `owner[method]` once. A client wrapped with settings of its own gets a wrapper on the
- * instance even when its class is patched (the class's wrapper then passes the call through,
- * engine.ts), and wrapping it again replaces its settings.
+ * Wraps `owner[method]` once. A wrapped client gets a wrapper on the instance even when its
+ * class is patched (the class's wrapper then passes the call through, engine.ts): it has
+ * settings of its own, and it stays traced when init() turns implicit patching off. Wrapping it
+ * again replaces its settings.
  */
 function install(
   owner: Record<string, unknown>, target: TargetDefinition, integration: IntegrationDefinition, version: string | undefined,
-  overrides?: IntegrationSettings,
+  overrides?: IntegrationSettings, implicit = false,
 ): boolean {
   const method = methodOf(owner, target);
   if (method === undefined) return false;
   const current = owner[method];
   const own = Object.prototype.hasOwnProperty.call(owner, method);
-  if (originalOf(current) !== undefined && (own || overrides === undefined)) {
+  if (originalOf(current) !== undefined && (own || implicit)) {
     const ctx = contextOf(current);
     if (overrides !== undefined && ctx !== undefined) {
       ctx.overrides = overrides;
@@ -147,7 +148,7 @@ function install(
     }
     return true;
   }
-  const wrapped = tracedMethod(current as (...args: unknown[]) => unknown, { integration, target, version, beforeRecord: adopterFor(integration), overrides });
+  const wrapped = tracedMethod(current as (...args: unknown[]) => unknown, { integration, target, version, beforeRecord: adopterFor(integration), overrides, implicit });
   replaceMethod(owner, method, wrapped);
   return true;
 }
@@ -159,7 +160,7 @@ export function patchExports(exports: unknown, integration: IntegrationDefinitio
   let patched = 0;
   for (const target of integration.targets) {
     const owner = ownerAt(exports, [...(target.classFiles ?? []), ...target.classPaths], files);
-    if (owner && install(owner, target, integration, version)) {
+    if (owner && install(owner, target, integration, version, undefined, true)) {
       patched++;
       continue;
     }

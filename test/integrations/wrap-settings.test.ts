@@ -69,3 +69,18 @@ describe('wrapOpenAI settings that are wrong', () => {
     expect(() => wrapOpenAI(openaiClient(), { opSettings: { displayName: 'x' } } as never)).toThrow(/unknown key "displayName" in wrapOpenAI settings\.opSettings; known keys: name, kind, callDisplayName/);
   });
 });
+
+describe('init() again with implicit patching off', () => {
+  it('stops tracing the clients only implicit patching reached; wrapped ones go on', async () => {
+    const first = traced({ implicitlyPatchIntegrations: true });
+    serveEmbeddings();
+    await embed(openaiClient(), 'patched');
+    expect((await first.calls()).map((c) => c.inputs.input)).toEqual(['patched']);
+
+    const second = traced({ implicitlyPatchIntegrations: false });
+    serveEmbeddings();
+    await embed(openaiClient(), 'not any more');
+    await embed(wrapOpenAI(openaiClient()), 'wrapped');
+    expect((await second.calls()).map((c) => c.inputs.input)).toEqual(['wrapped']);
+  });
+});
