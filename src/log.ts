@@ -9,7 +9,10 @@ const defaultSink: LogSink = (_level, message) => {
 };
 
 let sink: LogSink = defaultSink;
-const seen = new Set<string>();
+// Shared by every build in the process (tracewire/register and the main entry are separate
+// bundles, and an app may load both the ESM and the CommonJS one): once means once per process.
+const SEEN_KEY = Symbol.for('tracewire.warned.v1');
+const seen: Set<string> = ((globalThis as unknown as Record<symbol, Set<string> | undefined>)[SEEN_KEY] ??= new Set());
 
 export function setLogSink(next: LogSink | undefined): void {
   sink = next ?? defaultSink;

@@ -63,3 +63,9 @@ it('--require tracewire/register sets tracewire up once: one warning per bad val
   expect(tracewireWarnings(run).filter((line) => line.includes('TRACEWIRE_CAPTURE_CONTENT'))).toHaveLength(1);
   expect(run.stderr).not.toContain('import-in-the-middle');
 });
+
+it('--import tracewire/register and the app\'s own init(): one record per request, each bad value reported once', async () => {
+  const run = await runRegistered('register-and-init.mjs', '--import', { TRACEWIRE_EXPORTER: 'memory', TRACEWIRE_CAPTURE_CONTENT: 'maybe' });
+  expect(resultOf(run)).toMatchObject({ patched: true, recorded: 1 });
+  expect(tracewireWarnings(run).filter((line) => line.includes('TRACEWIRE_CAPTURE_CONTENT'))).toHaveLength(1);
+});
