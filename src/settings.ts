@@ -59,6 +59,11 @@ function envList(env: Env, name: string): string[] | undefined {
   return raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
 }
 
+/** Before init() has run: whether the environment alone keeps `name` from being traced (TRACEWIRE_DISABLED, TRACEWIRE_DISABLED_INTEGRATIONS). */
+export function disabledByEnvironment(name: IntegrationName, env: Env = process.env): boolean {
+  return envBoolean(env, 'TRACEWIRE_DISABLED') === true || disabledIntegrationsFromEnv(env).has(name);
+}
+
 function disabledIntegrationsFromEnv(env: Env): Set<IntegrationName> {
   const names = envList(env, 'TRACEWIRE_DISABLED_INTEGRATIONS') ?? [];
   const out = new Set<IntegrationName>();

@@ -7,7 +7,7 @@ import { cohereIntegration } from '../../integrations/cohere/index.js';
 import { mistralIntegration } from '../../integrations/mistral/index.js';
 import { openaiIntegration } from '../../integrations/openai/index.js';
 import { describeError, warnOnce } from '../log.js';
-import { validateIntegrationSettings, type ResolvedSettings } from '../settings.js';
+import { disabledByEnvironment, validateIntegrationSettings, type ResolvedSettings } from '../settings.js';
 import { state } from '../state.js';
 import type { IntegrationName, IntegrationSettings } from '../types.js';
 import { patchInstance } from './install.js';
@@ -52,7 +52,8 @@ export function wrapClient<T>(client: T, name: IntegrationName, wrapperName: str
   if (overrides !== undefined) validateIntegrationSettings(overrides, `${wrapperName} settings`);
   if (!integration) return client;
   const settings = state.settings;
-  if (settings?.disabled || (settings && !settings.integrations[name].enabled)) return client;
+  // The environment wins before init() has run too: such a client is handed back untouched.
+  if (settings === undefined ? disabledByEnvironment(name) : settings.disabled || !settings.integrations[name].enabled) return client;
   const patched = patchInstance(client as object, integration, versionOf(client as object, integration), overrides);
   if (patched === 0) {
     throw new TypeError(`${wrapperName}(client): this object has none of the ${integration.packageName} methods tracewire traces; pass a client created with new ${wrapperName.replace('wrap', '')}(...).`);
