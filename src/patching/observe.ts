@@ -130,6 +130,8 @@ function watchAbort(controller: AbortController, observer: StreamObserver): void
 
 interface StainlessPromise {
   responsePromise: Promise<unknown>;
+  /** Set by the SDK's parse(), which then/catch/finally/withResponse call. */
+  parsedPromise?: Promise<unknown>;
   parseResponse: (...args: unknown[]) => unknown;
   _thenUnwrap?: (transform: (value: unknown, props: unknown) => unknown) => unknown;
   asResponse?: (...args: unknown[]) => Promise<unknown>;
@@ -169,7 +171,7 @@ function endUnconsumed(call: LiveCall): void {
 function observeStainlessPromise(p: StainlessPromise, o: Observation): void {
   const watch = new PromiseWatch(o);
   instrument(p, watch);
-  p.responsePromise.then((props) => watch.responded(p, props), (error) => watch.failed(error));
+  p.responsePromise.then((props) => watch.responded(p, props), (error) => watch.requestFailed(p, error));
 }
 
 /**
@@ -180,6 +182,10 @@ function observeStainlessPromise(p: StainlessPromise, o: Observation): void {
  */
 class PromiseWatch {
   private parseRequested = false;
+  /** The app asked for the raw response (asResponse): it handles the request's failure itself. */
+  private rawRequested = false;
+  /** Promises the SDK's helpers derived from the call's (`_thenUnwrap`), which the app may await instead. */
+  private derived: StainlessPromise[] | undefined = undefined;
   private settled = false;
   private withdraw: (() => void) | undefined = undefined;
 
@@ -202,6 +208,28 @@ class PromiseWatch {
   }
 
   /**
+   * The request failed. Watching it marked the SDK's promise as handled; untraced, an app that
+   * never asked for the result (fire and forget) gets this rejection as unhandled, so it still does.
+   */
+  requestFailed(p: StainlessPromise, error: unknown): void {
+    this.failed(error);
+    if (!this.asked(p)) void Promise.reject(error);
+  }
+
+  /**
+   * Whether the app asked for the result in any form. Asking for the parsed result sets the
+   * SDK's `parsedPromise` at once, where `parseResponse` (parseRequested) only runs on success.
+   */
+  private asked(p: StainlessPromise): boolean {
+    if (this.parseRequested || this.rawRequested || p.parsedPromise !== undefined) return true;
+    return this.derived?.some((d) => d.parsedPromise !== undefined) === true;
+  }
+
+  addDerived(promise: StainlessPromise): void {
+    (this.derived ??= []).push(promise);
+  }
+
+  /**
    * The response arrived. This reaction was registered before the SDK's own parse step: one
    * microtask later the app's parse (if it awaited the promise) has started, and nothing
    * needs watching. That microtask is a reaction to a settled promise, not queueMicrotask,
@@ -217,6 +245,10 @@ class PromiseWatch {
       const response = (props as { response?: unknown } | null)?.response;
       if (this.o.streaming) this.withdraw = awaitHandoff(response, (stream) => this.take(stream));
     });
+  }
+
+  rawAsked(): void {
+    this.rawRequested = true;
   }
 
   /** The app read the raw body itself; if it never asks for the parsed one, the call ends here. */
@@ -249,13 +281,17 @@ function instrument(promise: StainlessPromise, watch: PromiseWatch): void {
         watch.parsed(value);
         return transform(value, props);
       });
-      if (isStainlessPromise(derived)) instrument(derived, watch);
+      if (isStainlessPromise(derived)) {
+        watch.addDerived(derived);
+        instrument(derived, watch);
+      }
       return derived;
     };
   }
   const asResponse = promise.asResponse;
   if (typeof asResponse === 'function') {
     promise.asResponse = function observedAsResponse(this: unknown, ...args: unknown[]) {
+      watch.rawAsked();
       const raw = asResponse.apply(this, args);
       raw.then(() => watch.rawRead(), () => {});
       return raw;
