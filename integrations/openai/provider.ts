@@ -106,7 +106,8 @@ const destinationOf = perBaseUrl((raw): Destination => {
   const clean = sanitizeBaseUrl(raw);
   if (clean === undefined) return Object.freeze({ provider: 'unknown' });
   const url = new URL(clean);
-  return Object.freeze({ provider: providerFromHost(url.hostname.toLowerCase(), url.port), baseUrl: clean });
+  // A fully qualified name's final dot (api.openai.com.) names the same host.
+  return Object.freeze({ provider: providerFromHost(url.hostname.toLowerCase().replace(/\.$/, ''), url.port), baseUrl: clean });
 });
 
 /** The same destination with the provider set to Azure (an `AzureOpenAI` client behind any host). */

@@ -37,8 +37,12 @@ function read(get: () => unknown): unknown {
   }
 }
 
+/** `scheme://user:password@`: an SDK's error may quote the URL it was given, credentials and all. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
+
 function boundedText(text: string): string {
-  return text.length > MAX_EXCEPTION_TEXT ? cutString(text, MAX_EXCEPTION_TEXT) : text;
+  const cut = text.length > MAX_EXCEPTION_TEXT ? cutString(text, MAX_EXCEPTION_TEXT) : text;
+  return cut.includes('@') ? cut.replace(URL_CREDENTIALS, '$1[REDACTED]@') : cut;
 }
 
 function safeString(value: unknown): string {

@@ -4,6 +4,7 @@ import { destinationFromBaseUrl, destinationOfResource, sanitizeBaseUrl } from '
 describe('destinationFromBaseUrl', () => {
   it.each([
     ['https://api.openai.com/v1', 'openai'],
+    ['https://api.openai.com./v1', 'openai'], // a fully qualified name's final dot
     ['https://us.api.openai.com/v1', 'openai'],
     ['https://my-res.openai.azure.com/openai', 'azure'],
     ['https://my-res.cognitiveservices.azure.com/openai', 'azure'],

@@ -149,6 +149,13 @@ describe('errors', () => {
     expect(toCallException('text')).toEqual({ type: 'string', message: 'text' });
   });
 
+  it('credentials in a URL an SDK quotes in its error are redacted from message and stack', () => {
+    const error = new Error('Invalid serverURL: https://bob:s3cr3t@proxy.example.com/v1 (mail ops@example.com)');
+    const exception = toCallException(error);
+    expect(exception.message).toBe('Invalid serverURL: https://[REDACTED]@proxy.example.com/v1 (mail ops@example.com)');
+    expect(exception.stack).not.toContain('s3cr3t');
+  });
+
   it('abortTest adds an integration\'s own abort errors to the standard AbortError; a throwing test is no abort', () => {
     const base = integration([]);
     const own = { ...base, isAbort: (e: unknown) => (e as Error).message === 'user stopped' };
