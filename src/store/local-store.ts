@@ -12,7 +12,7 @@ import type { CustomCost } from './costs.js';
 import { conditionsOf, orderAndPageSql, orderTrace, validateQuery } from './query.js';
 import { fromRow, toRow, type CallRow } from './rows.js';
 import { LATEST_SCHEMA_VERSION, migrate, readSchemaVersion } from './schema.js';
-import { containsFolded, FOLDED_CONTAINS } from './text-search.js';
+import { containsFolded, FOLDED_CONTAINS, SORT_KEY, sortKey } from './text-search.js';
 
 export { fromRow, toRow, type CallRow } from './rows.js';
 
@@ -110,6 +110,7 @@ export class LocalStore implements CallReader {
 
   private constructor(private readonly db: Database.Database, readonly path: string) {
     db.function(FOLDED_CONTAINS, { deterministic: true }, containsFolded);
+    db.function(SORT_KEY, { deterministic: true }, sortKey);
     const upsert = this.statement(UPSERT_SQL);
     this.writeBatch = db.transaction((rows: CallRow[]) => {
       for (const row of rows) upsert.run(row);

@@ -10,6 +10,20 @@
 /** Registered on every store connection (LocalStore). */
 export const FOLDED_CONTAINS = 'tracewire_contains_folded';
 
+/**
+ * Registered on every store connection (LocalStore): the key the viewer sorts names by.
+ * SQLite's NOCASE folds ASCII only, which sorts "Zebra" before "apple" once lower-cased and
+ * "Äpfel" after "zebra": here accents are dropped (NFKD without combining marks) and case is
+ * folded in any script (upper, then lower, so "ß" sorts as "ss"). This is no locale's
+ * dictionary order (no Intl.Collator can serve as SQLite's collation through better-sqlite3),
+ * but Latin, Greek and Cyrillic names come out where a reader looks for them.
+ */
+export const SORT_KEY = 'tracewire_sort_key';
+
+export function sortKey(text: unknown): unknown {
+  return typeof text === 'string' ? text.normalize('NFKD').replace(/\p{M}+/gu, '').toUpperCase().toLowerCase() : text;
+}
+
 /** JSON types whose values a search reads as text; true, false and null are not text anyone searches for. */
 const SEARCHED_JSON_TYPES = "('text', 'integer', 'real')";
 

@@ -4,7 +4,7 @@
  */
 import type { Call, CallStatus } from '../types.js';
 import { fromRow, type CallRow, type LocalStore } from './local-store.js';
-import { containsAnyOf } from './text-search.js';
+import { containsAnyOf, SORT_KEY } from './text-search.js';
 
 export const TABLE_SORTS = ['startedAt', 'latency', 'tokens', 'cost', 'name', 'status'] as const;
 export type TableSort = (typeof TABLE_SORTS)[number];
@@ -33,7 +33,8 @@ const SORT_SQL: Record<TableSort, string> = {
   // A trace with no usage has no tokens: it sorts with the unknowns, not as zero.
   tokens: `CASE WHEN json_type(summary, '$.usage') IS NULL THEN NULL ELSE ${TOKENS_SQL} END`,
   cost: "json_extract(summary, '$.totalCost')",
-  name: 'display_name',
+  // Case- and accent-insensitive in any script (see sortKey); ties show the newest trace first.
+  name: `${SORT_KEY}(display_name)`,
   status: 'status',
 };
 

@@ -58,6 +58,16 @@ describe('the trace table', () => {
     expect(ids({ sort: 'status', direction: 'asc' })[0]).toBe('failed-llm');
   });
 
+  it('sorts names without regard to case or accents, in any script', () => {
+    // SQLite's own NOCASE folds ASCII only: it put "Zebra" before "apple", and "Äpfel" after both.
+    const names = ['apple', 'Zebra', 'banana', 'Äpfel', 'ÉCLAIR', 'eclair', 'Ωmega', 'ωmega-2', 'Straße'];
+    store.write(fillerTraces(names.length, 'names').map((call, i) => ({ ...call, displayName: names[i]! })));
+    const sorted = (direction: 'asc' | 'desc') => readTraceTable(store, query({ sort: 'name', direction }), 'names').rows.map((row) => row.call.displayName);
+    // Equal keys ("ÉCLAIR", "eclair") keep the table's tie order: the newest trace first.
+    expect(sorted('asc')).toEqual(['Äpfel', 'apple', 'banana', 'eclair', 'ÉCLAIR', 'Straße', 'Zebra', 'Ωmega', 'ωmega-2']);
+    expect(sorted('desc')).toEqual(['ωmega-2', 'Ωmega', 'Zebra', 'Straße', 'eclair', 'ÉCLAIR', 'banana', 'apple', 'Äpfel']);
+  });
+
   it('finds a trace by text in any of its calls, child calls and exceptions included', () => {
     // "refund timing" is only in a child tool call's inputs.
     expect(ids({ search: 'refund timing' })).toEqual(['agent-root']);
