@@ -1,0 +1,103 @@
+/**
+ * The viewer following what apps record while it is open: the live table and a running trace.
+ * (browser-harness.ts starts chromium and `tracewire ui`.)
+ */
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { liveCalls, type LiveCall, selectedIds as selectedIdsOf, skipBrowser, traceRequests as traceRequestsOf, useViewer, writeStore } from './browser-harness.js';
+import { seedCalls } from './seed.js';
+
+describe.skipIf(skipBrowser)('tracewire ui following apps as they record', () => {
+  const viewer = useViewer(seedCalls);
+  let page: Page;
+  let url: string;
+  let dir: string;
+  let pageErrors: string[];
+  beforeEach(() => ({ page, url, dir, pageErrors } = viewer));
+  const selectedIds = (view: string) => selectedIdsOf(page, view);
+
+  /** Writes one trace into the store as an app would: a root call of op `live_job`, started now. */
+  function writeTrace(id: string, status: 'running' | 'success'): void {
+    writeCalls(id, [{ id, parentId: null, status, name: 'live_job' }]);
+  }
+  const writeCalls = (trace: string, calls: LiveCall[]) => writeStore(dir, liveCalls(trace, calls));
+  const traceRequests = () => traceRequestsOf(page);
+  const firstRow = () => page.locator('table.traces tbody tr').first();
+  const waitForFirstRow = (traceId: string, status: string) => page.waitForFunction(([id, s]) => {
+    const row = document.querySelector('table.traces tbody tr');
+    return row?.getAttribute('data-trace-id') === id && row.classList.contains(`status-${s}`);
+  }, [traceId, status], { timeout: 10_000 });
+
+  it('shows new traces, and what changes in the ones shown, by itself while Live is on', async () => {
+    await page.goto(url);
+    await page.waitForSelector('table.traces tbody tr');
+    expect(await page.isChecked('label.live input')).toBe(true);
+    writeTrace('live', 'running');
+    await waitForFirstRow('trace-live', 'running');
+    // The same call, ended: its row is redrawn in place.
+    writeTrace('live', 'success');
+    await waitForFirstRow('trace-live', 'success');
+    expect(await firstRow().innerText()).toContain('live_job');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('leaves the table as it is with live=off in the address, until Live is turned on', async () => {
+    await page.goto(`${url}#/?live=off`);
+    await page.waitForSelector('table.traces tbody tr');
+    expect(await page.isChecked('label.live input')).toBe(false);
+    writeTrace('quiet', 'success');
+    // Two and a half live intervals.
+    await page.waitForTimeout(5000);
+    expect(await firstRow().getAttribute('data-trace-id')).not.toBe('trace-quiet');
+    await page.check('label.live input');
+    expect(page.url()).not.toContain('live=off');
+    await waitForFirstRow('trace-quiet', 'success');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('follows a running trace until its calls end, keeping the tab and the selected call', async () => {
+    writeCalls('follow', [{ id: 'follow-root', parentId: null, status: 'running' }, { id: 'follow-a', parentId: 'follow-root', status: 'running' }]);
+    await page.goto(`${url}#/trace/trace-follow`);
+    await page.click('.bar[data-call-id="follow-a"]');
+    await page.waitForSelector('.call-details[data-call-id="follow-a"]');
+    expect(await page.locator('.trace-head .live-note').count()).toBe(1);
+    await page.click('button[role=tab]:has-text("Architecture")');
+    await page.waitForSelector('.architecture');
+    writeCalls('follow', [
+      { id: 'follow-root', parentId: null, status: 'success' },
+      { id: 'follow-a', parentId: 'follow-root', status: 'success' },
+      { id: 'follow-b', parentId: 'follow-root', status: 'success' },
+    ]);
+    await page.waitForSelector('.trace-head .badge.status-success', { timeout: 10_000 });
+    expect(await page.locator('button[role=tab].active').innerText()).toBe('Architecture');
+    expect(await selectedIds('.architecture')).toEqual(['follow-a']);
+    await page.click('button[role=tab]:has-text("Timeline")');
+    expect(await page.locator('.timeline .bar').evaluateAll((bars) => bars.map((bar) => bar.getAttribute('data-call-id')))).toEqual(['follow-root', 'follow-a', 'follow-b']);
+    expect(await page.locator('.bar[data-call-id="follow-a"]').getAttribute('class')).toContain('status-success');
+    // The call clicked before is still the one shown and highlighted.
+    expect(await page.locator('.call-details').getAttribute('data-call-id')).toBe('follow-a');
+    expect(await selectedIds('.timeline')).toEqual(['follow-a']);
+    expect(await page.locator('.trace-head .live-note').count()).toBe(0);
+    // Every call has ended: the page reads the trace no more.
+    const reads = traceRequests();
+    await page.waitForTimeout(4500);
+    expect(reads).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('leaves a running trace as it is with live=off in the address', async () => {
+    writeCalls('still', [{ id: 'still-root', parentId: null, status: 'running' }]);
+    await page.goto(`${url}#/trace/trace-still?live=off`);
+    await page.waitForSelector('.trace-head .badge.status-running');
+    expect(await page.locator('.trace-head .live-note').count()).toBe(0);
+    const reads = traceRequests();
+    writeCalls('still', [{ id: 'still-root', parentId: null, status: 'success' }]);
+    await page.waitForTimeout(4500);
+    expect(reads).toEqual([]);
+    expect(await page.locator('.trace-head .badge').innerText()).toBe('running');
+    await page.reload();
+    await page.waitForSelector('.trace-head .badge.status-success');
+    expect(pageErrors).toEqual([]);
+  });
+
+});
