@@ -43,10 +43,10 @@ export interface TraceAnswer {
   calls: Call[];
 }
 
-export async function getJson<T>(path: string, params: Record<string, string | undefined> = {}): Promise<T> {
+export async function getJson<T>(path: string, params: Record<string, string | undefined> = {}, signal?: AbortSignal): Promise<T> {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') query.set(key, value);
-  const response = await fetch(`${path}?${query}`, { headers: { accept: 'application/json' } });
+  const response = await fetch(`${path}?${query}`, { headers: { accept: 'application/json' }, signal });
   const body = (await response.json().catch(() => ({}))) as { error?: string };
   if (!response.ok) throw new Error(body.error ?? `${path} answered ${response.status}`);
   return body as T;

@@ -10,8 +10,16 @@ import { showTrace } from './trace.js';
 
 export type Params = Record<string, string>;
 
+export interface NavOptions {
+  replace?: boolean;
+  /** The page left is the viewer's table: the trace's back link can return to it with history.back(). */
+  fromTable?: boolean;
+}
+
 export interface Nav {
-  go(path: string, params: Params, options?: { replace?: boolean }): void;
+  go(path: string, params: Params, options?: NavOptions): void;
+  /** True when the entry before this one in history is the viewer's table (see NavOptions.fromTable). */
+  cameFromTable(): boolean;
 }
 
 function parseHash(): { path: string; params: Params } {
@@ -25,12 +33,20 @@ export function hrefOf(path: string, params: Params): string {
   return `#${path}${query ? `?${query}` : ''}`;
 }
 
+interface EntryState {
+  tracewireFromTable?: boolean;
+}
+
 const nav: Nav = {
   go(path, params, options = {}) {
     const href = hrefOf(path, params);
-    if (options.replace) location.replace(href);
-    else location.hash = href;
+    // pushState rather than setting location.hash, so that the entry can say where it came from.
+    const state: EntryState = options.fromTable ? { tracewireFromTable: true } : {};
+    if (options.replace) history.replaceState(state, '', href);
+    else history.pushState(state, '', href);
+    void routeIfMoved();
   },
+  cameFromTable: () => (history.state as EntryState | null)?.tracewireFromTable === true,
 };
 
 const root = document.getElementById('app')!;
@@ -39,20 +55,28 @@ const brand = h('a', { class: 'brand', attrs: { href: '#/' } }, 'tracewire');
 let projects: ProjectList | undefined;
 let table: TableView | undefined;
 let shown: 'table' | 'trace' | undefined;
+/** Aborted when the address changes: a view still loading for the old one must not draw over the new one. */
+let current: AbortController | undefined;
+let routed: string | undefined;
 
 async function route(): Promise<void> {
+  current?.abort();
+  const controller = new AbortController();
+  current = controller;
+  const signal = controller.signal;
+  routed = location.href;
   const { path, params } = parseHash();
   projects ??= await getJson<ProjectList>('/api/projects').catch((error: Error) => {
-    replace(main, h('p', { class: 'error' }, `Could not reach the viewer's server: ${error.message}`));
+    if (!signal.aborted) replace(main, h('p', { class: 'error' }, `Could not reach the viewer's server: ${error.message}`));
     return undefined;
   });
-  if (!projects) return;
+  if (!projects || signal.aborted) return;
   const project = params.project || projects.defaultProject;
   brand.setAttribute('href', hrefOf('/', { project }));
   const traceId = /^\/trace\/(.+)$/.exec(path)?.[1];
   if (traceId !== undefined) {
     shown = 'trace';
-    await showTrace(main, decodeURIComponent(traceId), project, nav, params.live !== 'off');
+    await showTrace(main, decodeURIComponent(traceId), project, nav, params.live !== 'off', signal);
     return;
   }
   table ??= createTableView(nav, projects);
@@ -61,6 +85,12 @@ async function route(): Promise<void> {
   await table.update({ ...params, project });
 }
 
+/** Back/forward fire popstate, a typed or linked hash hashchange, some moves both: each address is routed once. */
+function routeIfMoved(): Promise<void> {
+  return location.href === routed ? Promise.resolve() : route();
+}
+
 replace(root, h('header', {}, brand), main);
-window.addEventListener('hashchange', () => void route());
+window.addEventListener('popstate', () => void routeIfMoved());
+window.addEventListener('hashchange', () => void routeIfMoved());
 void route();

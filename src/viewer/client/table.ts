@@ -37,18 +37,23 @@ export function createTableView(nav: Nav, projects: ProjectList): TableView {
   /** The project whose operations fill the filter: they are read once per project, not per page. */
   let operationsOf: string | undefined;
   const set = (changes: Params, options?: { replace?: boolean }) => nav.go('/', { ...params, offset: '', ...changes }, options);
+  const offsetParam = (offset: number) => (offset > 0 ? String(offset) : '');
 
   const projectSelect = h('select', { attrs: { 'aria-label': 'Project' }, on: { change: () => set({ project: projectSelect.value, q: '', status: '', op: '' }) } },
     ...projects.projects.map((p) => h('option', { attrs: { value: p.name } }, `${p.name} (${p.traces} traces)`)));
   if (!projects.projects.some((p) => p.name === projects.defaultProject)) {
     projectSelect.prepend(h('option', { attrs: { value: projects.defaultProject } }, `${projects.defaultProject} (no traces)`));
   }
+  /** Set while typed text waits to reach the address: until then the box must not be overwritten from it. */
   let searchTimer: ReturnType<typeof setTimeout> | undefined;
   const search = h('input', {
     attrs: { type: 'search', placeholder: 'Search names, inputs, outputs, errors', 'aria-label': 'Search' },
     on: { input: () => {
       clearTimeout(searchTimer);
-      searchTimer = setTimeout(() => set({ q: search.value }, { replace: true }), 250);
+      searchTimer = setTimeout(() => {
+        searchTimer = undefined;
+        set({ q: search.value }, { replace: true });
+      }, 250);
     } },
   });
   const statusSelect = h('select', { attrs: { 'aria-label': 'Status' }, on: { change: () => set({ status: statusSelect.value }) } },
@@ -61,29 +66,49 @@ export function createTableView(nav: Nav, projects: ProjectList): TableView {
     on: { change: () => nav.go('/', { ...params, live: live.checked ? '' : 'off' }, { replace: true }) },
   });
   const liveLabel = h('label', { class: 'live', title: 'Show new traces, and changes to these, as they are recorded' }, live, ' Live');
-  const headRow = h('tr');
+  // Built once and updated in place, so that a button pressed from the keyboard keeps focus.
+  const sortButtons = new Map<string, HTMLButtonElement>();
+  const headRow = h('tr', {}, ...COLUMNS.map((column) => {
+    const th = h('th', { class: column.numeric ? 'num' : '' });
+    if (!column.sort) th.textContent = column.label;
+    else {
+      const button = h('button', { class: 'sort', on: { click: () => set(sortAfter(column.sort!)) } });
+      sortButtons.set(column.sort, button);
+      th.append(button);
+    }
+    return th;
+  }));
+  const newer = h('button', { on: { click: () => set({ offset: offsetParam((Number(params.offset) || 0) - PAGE_SIZE) }) } }, '← Newer');
+  const older = h('button', { on: { click: () => set({ offset: String((Number(params.offset) || 0) + PAGE_SIZE) }) } }, 'Older →');
+  const range = h('span');
   const body = h('tbody');
   const status = h('p', { class: 'table-status', attrs: { role: 'status' } });
-  const pager = h('nav', { class: 'pager' });
+  const pager = h('nav', { class: 'pager' }, newer, range, older);
   const element = h('section', { class: 'table-view' },
     h('div', { class: 'controls' }, projectSelect, search, statusSelect, opSelect, refresh, liveLabel),
     h('table', { class: 'traces' }, h('thead', {}, headRow), body),
     status, pager);
 
+  /** A sort header pressed: the same column turns around, another one starts descending. */
+  function sortAfter(sort: string): Params {
+    const active = sort === (params.sort || 'startedAt');
+    return { sort, dir: active && (params.dir || 'desc') === 'desc' ? 'asc' : 'desc' };
+  }
+
   function renderHead(): void {
     const sort = params.sort || 'startedAt';
     const dir = params.dir || 'desc';
-    replace(headRow, ...COLUMNS.map((column) => {
-      if (!column.sort) return h('th', { class: column.numeric ? 'num' : '' }, column.label);
+    for (const column of COLUMNS) {
+      const button = column.sort && sortButtons.get(column.sort);
+      if (!button) continue;
       const active = column.sort === sort;
-      const next = active && dir === 'desc' ? 'asc' : 'desc';
-      return h('th', { class: column.numeric ? 'num' : '', attrs: { 'aria-sort': active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none' } },
-        h('button', { class: 'sort', on: { click: () => set({ sort: column.sort!, dir: next }) } }, column.label, active ? (dir === 'asc' ? ' ▲' : ' ▼') : ''));
-    }));
+      button.parentElement!.setAttribute('aria-sort', active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none');
+      button.textContent = `${column.label}${active ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}`;
+    }
   }
 
   function rowOf(row: TableRow): HTMLTableRowElement {
-    const open = () => nav.go(`/trace/${encodeURIComponent(row.traceId)}`, { project: params.project ?? '' });
+    const open = () => nav.go(`/trace/${encodeURIComponent(row.traceId)}`, { project: params.project ?? '' }, { fromTable: true });
     return h('tr', { class: `row status-${row.status}`, attrs: { tabindex: '0', 'data-trace-id': row.traceId }, on: { click: open, keydown: (e) => e.key === 'Enter' && open() } },
       h('td', { class: 'time' }, formatTime(row.startedAt)),
       h('td', {}, h('span', { class: `kind kind-${row.kind}` }, row.kind), ' ', row.name),
@@ -98,10 +123,12 @@ export function createTableView(nav: Nav, projects: ProjectList): TableView {
 
   function renderPager(page: TablePage, offset: number): void {
     const last = Math.min(offset + page.rows.length, page.total);
-    replace(pager,
-      h('button', { attrs: offset > 0 ? {} : { disabled: '' }, on: { click: () => set({ offset: String(Math.max(0, offset - PAGE_SIZE)) }) } }, '← Newer'),
-      h('span', {}, page.total === 0 ? '' : `${offset + 1}–${last} of ${page.total.toLocaleString('en-US')}`),
-      h('button', { attrs: last < page.total ? {} : { disabled: '' }, on: { click: () => set({ offset: String(offset + PAGE_SIZE) }) } }, 'Older →'));
+    const hadFocus = document.activeElement === newer ? newer : document.activeElement === older ? older : undefined;
+    newer.disabled = offset === 0;
+    older.disabled = last >= page.total;
+    range.textContent = page.total === 0 ? '' : `${(offset + 1).toLocaleString('en-US')}–${last.toLocaleString('en-US')} of ${page.total.toLocaleString('en-US')}`;
+    // The first or last page disables the button just pressed: its neighbour takes focus, not the page.
+    if (hadFocus?.disabled) (hadFocus === newer ? older : newer).focus();
   }
 
   async function loadOperations(project: string): Promise<void> {
@@ -143,6 +170,11 @@ export function createTableView(nav: Nav, projects: ProjectList): TableView {
     }
     // An older request that answers late must not overwrite a newer one's rows.
     if (ticket !== latest) return;
+    // Past the last page (an old link, traces deleted): the last page, in place of this address.
+    if (page.rows.length === 0 && page.total > 0 && offset > 0) {
+      set({ offset: offsetParam(Math.floor((page.total - 1) / PAGE_SIZE) * PAGE_SIZE) }, { replace: true });
+      return;
+    }
     const text = JSON.stringify(page);
     if (quiet && text === shownPage) return;
     // New traces may bring new operations to filter by.
@@ -162,7 +194,7 @@ export function createTableView(nav: Nav, projects: ProjectList): TableView {
     async update(next) {
       params = next;
       projectSelect.value = params.project ?? '';
-      if (document.activeElement !== search) search.value = params.q ?? '';
+      if (searchTimer === undefined && search.value !== (params.q ?? '')) search.value = params.q ?? '';
       statusSelect.value = params.status ?? '';
       live.checked = params.live !== 'off';
       renderHead();

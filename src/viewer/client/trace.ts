@@ -18,15 +18,17 @@ type Tab = 'timeline' | 'architecture';
  * is read again every few seconds and drawn again when it changed, keeping the tab and the
  * selected call; the reads stop once every call has ended, or when the page shows something else.
  */
-export async function showTrace(main: HTMLElement, id: string, project: string, nav: Nav, live: boolean): Promise<void> {
+export async function showTrace(main: HTMLElement, id: string, project: string, nav: Nav, live: boolean, signal: AbortSignal): Promise<void> {
   replace(main, h('p', { class: 'table-status' }, 'Loading…'));
   let trace: TraceAnswer;
   try {
-    trace = await getJson<TraceAnswer>('/api/trace', { id, project });
+    trace = await getJson<TraceAnswer>('/api/trace', { id, project }, signal);
   } catch (error) {
-    replace(main, backLink(nav, project), h('p', { class: 'error' }, (error as Error).message));
+    if (!signal.aborted) replace(main, backLink(nav, project), h('p', { class: 'error' }, (error as Error).message));
     return;
   }
+  // The address moved on while the trace loaded: the page belongs to another view now.
+  if (signal.aborted) return;
   let calls = trace.calls;
   let tab: Tab = 'timeline';
   let selected: Call = calls.find((call) => call.id === id) ?? rootOf(calls);
@@ -43,10 +45,17 @@ export async function showTrace(main: HTMLElement, id: string, project: string, 
     replace(details, detailsOf(selected));
   };
 
+  // Built once and updated in place, so that a tab pressed from the keyboard keeps focus.
+  const tabButtons = (['timeline', 'architecture'] as const).map((name) =>
+    h('button', { class: 'tab', attrs: { role: 'tab' }, on: { click: () => ((tab = name), render()) } }, name === 'timeline' ? 'Timeline' : 'Architecture'));
+  tabs.append(...tabButtons);
+
   function render(): void {
-    replace(tabs, ...(['timeline', 'architecture'] as const).map((name) =>
-      h('button', { class: name === tab ? 'tab active' : 'tab', attrs: { role: 'tab', 'aria-selected': String(name === tab) }, on: { click: () => ((tab = name), render()) } },
-        name === 'timeline' ? 'Timeline' : 'Architecture')));
+    for (const [i, button] of tabButtons.entries()) {
+      const active = (i === 0) === (tab === 'timeline');
+      button.classList.toggle('active', active);
+      button.setAttribute('aria-selected', String(active));
+    }
     replace(body, tab === 'timeline' ? timelineView(calls, selected, select) : architectureView(calls, selected, select));
     replace(details, detailsOf(selected));
   }
@@ -60,7 +69,7 @@ export async function showTrace(main: HTMLElement, id: string, project: string, 
   let shown = JSON.stringify(calls);
   let reading = false;
   const timer = setInterval(async () => {
-    if (!head.isConnected) {
+    if (signal.aborted) {
       clearInterval(timer);
       return;
     }
@@ -69,7 +78,7 @@ export async function showTrace(main: HTMLElement, id: string, project: string, 
     try {
       // A failed read changes nothing on screen: the next one retries.
       const next = await getJson<TraceAnswer>('/api/trace', { id, project }).catch(() => undefined);
-      if (next === undefined || next.calls.length === 0 || !head.isConnected) return;
+      if (next === undefined || next.calls.length === 0 || signal.aborted) return;
       const running = isRunning(next.calls);
       if (!running) clearInterval(timer);
       const text = JSON.stringify(next.calls);
@@ -113,6 +122,7 @@ function renderHead(head: HTMLElement, trace: TraceAnswer, updating: boolean): v
     updating ? h('p', { class: 'live-note' }, 'Live: updated while calls run') : null);
 }
 
+/** Back in history only to the viewer's own table (its search and page as they were); from anywhere else, to the table. */
 function backLink(nav: Nav, project: string): HTMLElement {
-  return h('button', { class: 'back', on: { click: () => (history.length > 1 ? history.back() : nav.go('/', { project })) } }, '← All traces');
+  return h('button', { class: 'back', on: { click: () => (nav.cameFromTable() ? history.back() : nav.go('/', { project })) } }, '← All traces');
 }
