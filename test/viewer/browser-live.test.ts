@@ -4,7 +4,7 @@
  */
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { liveCalls, type LiveCall, selectedIds as selectedIdsOf, skipBrowser, traceRequests as traceRequestsOf, useViewer, writeStore } from './browser-harness.js';
+import { liveCalls, type LiveCall, rowIds as rowIdsOf, selectedIds as selectedIdsOf, skipBrowser, traceRequests as traceRequestsOf, useViewer, writeStore } from './browser-harness.js';
 import { seedCalls } from './seed.js';
 
 describe.skipIf(skipBrowser)('tracewire ui following apps as they record', () => {
@@ -15,6 +15,7 @@ describe.skipIf(skipBrowser)('tracewire ui following apps as they record', () =>
   let pageErrors: string[];
   beforeEach(() => ({ page, url, dir, pageErrors } = viewer));
   const selectedIds = (view: string) => selectedIdsOf(page, view);
+  const rowIds = () => rowIdsOf(page);
 
   /** Writes one trace into the store as an app would: a root call of op `live_job`, started now. */
   function writeTrace(id: string, status: 'running' | 'success'): void {
@@ -28,6 +29,9 @@ describe.skipIf(skipBrowser)('tracewire ui following apps as they record', () =>
     return row?.getAttribute('data-trace-id') === id && row.classList.contains(`status-${s}`);
   }, [traceId, status], { timeout: 10_000 });
 
+  const waitForRow = (traceId: string, status: string) => page.waitForFunction(([id, s]) =>
+    document.querySelector(`table.traces tbody tr[data-trace-id="${id}"]`)?.classList.contains(`status-${s}`), [traceId, status], { timeout: 10_000 });
+
   it('shows new traces, and what changes in the ones shown, by itself while Live is on', async () => {
     await page.goto(url);
     await page.waitForSelector('table.traces tbody tr');
@@ -38,6 +42,37 @@ describe.skipIf(skipBrowser)('tracewire ui following apps as they record', () =>
     writeTrace('live', 'success');
     await waitForFirstRow('trace-live', 'success');
     expect(await firstRow().innerText()).toContain('live_job');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('redraws only the rows that changed: the others keep their elements and selected text', async () => {
+    await page.goto(url);
+    await page.waitForSelector('table.traces tbody tr');
+    writeTrace('keyed', 'running');
+    await waitForFirstRow('trace-keyed', 'running');
+    await page.evaluate(() => {
+      const rows = Array.from(document.querySelectorAll('table.traces tbody tr'));
+      (window as unknown as { shownRows: Element[] }).shownRows = rows;
+      // A reader selects the last row's output, to copy it.
+      const range = document.createRange();
+      range.selectNodeContents(rows.at(-1)!.lastElementChild!);
+      getSelection()!.removeAllRanges();
+      getSelection()!.addRange(range);
+    });
+    const selected = await page.evaluate(() => getSelection()!.toString());
+    expect(selected.length).toBeGreaterThan(0);
+    writeTrace('keyed', 'success');
+    writeTrace('keyed-2', 'success');
+    await page.waitForFunction(() => document.querySelector('table.traces tbody tr')?.getAttribute('data-trace-id') === 'trace-keyed-2', undefined, { timeout: 10_000 });
+    await waitForRow('trace-keyed', 'success');
+    const kept = await page.evaluate(() => (window as unknown as { shownRows: Element[] }).shownRows.map((row) => `${row.getAttribute('data-trace-id')} ${row.isConnected}`));
+    // The row that changed was drawn again, in its place; every other one is the element it was.
+    expect(kept).toEqual([
+      'trace-keyed false',
+      ...kept.slice(1).map((entry) => `${entry.split(' ')[0]} true`),
+    ]);
+    expect(await rowIds()).toEqual(['trace-keyed-2', 'trace-keyed', ...kept.slice(1).map((entry) => entry.split(' ')[0])]);
+    expect(await page.evaluate(() => getSelection()!.toString())).toBe(selected);
     expect(pageErrors).toEqual([]);
   });
 

@@ -16,17 +16,44 @@ export interface TableView {
 
 const PAGE_SIZE = 50;
 const STATUSES = ['success', 'error', 'cancelled', 'running'];
-const COLUMNS: { key: string; label: string; sort?: string; numeric?: boolean }[] = [
-  { key: 'started', label: 'Started', sort: 'startedAt' },
-  { key: 'name', label: 'Name', sort: 'name' },
-  { key: 'status', label: 'Status', sort: 'status' },
-  { key: 'latency', label: 'Latency', sort: 'latency', numeric: true },
-  { key: 'tokens', label: 'Tokens', sort: 'tokens', numeric: true },
-  { key: 'cost', label: 'Cost', sort: 'cost', numeric: true },
-  { key: 'calls', label: 'Calls', numeric: true },
+/** Widths keep the table within common screens (style.css fixes the layout); previews share what is left. */
+const COLUMNS: { key: string; label: string; sort?: string; numeric?: boolean; width?: string }[] = [
+  { key: 'started', label: 'Started', sort: 'startedAt', width: '184px' },
+  { key: 'name', label: 'Name', sort: 'name', width: '18%' },
+  { key: 'status', label: 'Status', sort: 'status', width: '13%' },
+  { key: 'latency', label: 'Latency', sort: 'latency', numeric: true, width: '92px' },
+  { key: 'tokens', label: 'Tokens', sort: 'tokens', numeric: true, width: '84px' },
+  { key: 'cost', label: 'Cost', sort: 'cost', numeric: true, width: '84px' },
+  { key: 'calls', label: 'Calls', numeric: true, width: '56px' },
   { key: 'inputs', label: 'Inputs' },
   { key: 'output', label: 'Output' },
 ];
+
+interface DrawnRow {
+  /** The row's data as JSON. */
+  data: string;
+  element: HTMLTableRowElement;
+}
+
+function exceptionLine(exception: NonNullable<TableRow['exception']>): HTMLElement {
+  const text = `${exception.type}: ${exception.message}`;
+  return h('div', { class: 'exception', title: text }, text);
+}
+
+/**
+ * Puts `rows` in `body` in order, touching only what differs: rows that stay are neither
+ * removed nor moved (a removed node loses the reader's text selection and focus), new ones are
+ * inserted where they go, and the rest leave.
+ */
+function placeRows(body: HTMLElement, rows: HTMLTableRowElement[]): void {
+  const keep = new Set<Node>(rows);
+  for (const child of Array.from(body.children)) if (!keep.has(child)) child.remove();
+  let cursor = body.firstElementChild;
+  for (const row of rows) {
+    if (row === cursor) cursor = cursor.nextElementSibling;
+    else body.insertBefore(row, cursor);
+  }
+}
 
 export function createTableView(nav: Nav, projects: ProjectList): TableView {
   let params: Params = {};
@@ -34,8 +61,11 @@ export function createTableView(nav: Nav, projects: ProjectList): TableView {
   let loading = false;
   /** The page on screen as JSON: a live read that finds the same leaves the rows (and focus, selection) alone. */
   let shownPage = '';
+  /** The rows on screen by root call id: a read redraws only those whose data changed. */
+  let drawn = new Map<string, DrawnRow>();
   /** The project whose operations fill the filter: they are read once per project, not per page. */
   let operationsOf: string | undefined;
+  let operationsShown = '';
   const set = (changes: Params, options?: { replace?: boolean }) => nav.go('/', { ...params, offset: '', ...changes }, options);
   const offsetParam = (offset: number) => (offset > 0 ? String(offset) : '');
 
@@ -86,7 +116,10 @@ export function createTableView(nav: Nav, projects: ProjectList): TableView {
   const pager = h('nav', { class: 'pager' }, newer, range, older);
   const element = h('section', { class: 'table-view' },
     h('div', { class: 'controls' }, projectSelect, search, statusSelect, opSelect, refresh, liveLabel),
-    h('table', { class: 'traces' }, h('thead', {}, headRow), body),
+    h('div', { class: 'table-scroll' },
+      h('table', { class: 'traces' },
+        h('colgroup', {}, ...COLUMNS.map((column) => h('col', column.width ? { style: { width: column.width } } : {}))),
+        h('thead', {}, headRow), body)),
     status, pager);
 
   /** A sort header pressed: the same column turns around, another one starts descending. */
@@ -111,8 +144,8 @@ export function createTableView(nav: Nav, projects: ProjectList): TableView {
     const open = () => nav.go(`/trace/${encodeURIComponent(row.traceId)}`, { project: params.project ?? '' }, { fromTable: true });
     return h('tr', { class: `row status-${row.status}`, attrs: { tabindex: '0', 'data-trace-id': row.traceId }, on: { click: open, keydown: (e) => e.key === 'Enter' && open() } },
       h('td', { class: 'time' }, formatTime(row.startedAt)),
-      h('td', {}, h('span', { class: `kind kind-${row.kind}` }, row.kind), ' ', row.name),
-      h('td', {}, statusBadge(row.status), row.exception ? h('div', { class: 'exception' }, `${row.exception.type}: ${row.exception.message}`) : null),
+      h('td', { title: row.name }, h('span', { class: `kind kind-${row.kind}` }, row.kind), ' ', row.name),
+      h('td', {}, statusBadge(row.status), row.exception ? exceptionLine(row.exception) : null),
       h('td', { class: 'num' }, formatLatency(row.latencyMs ?? undefined)),
       h('td', { class: 'num' }, formatTokens(row.tokens)),
       h('td', { class: 'num' }, formatCost(row.cost ?? undefined)),
@@ -136,6 +169,10 @@ export function createTableView(nav: Nav, projects: ProjectList): TableView {
     const { opNames } = await getJson<Operations>('/api/operations', { project }).catch(() => ({ opNames: [] as string[] }));
     // A filter from the address keeps its option even if no root has that name.
     const names = params.op && !opNames.includes(params.op) ? [...opNames, params.op] : opNames;
+    // Unchanged options are left alone: a live read must not close the list a reader has open.
+    const shownNames = JSON.stringify(names);
+    if (shownNames === operationsShown) return;
+    operationsShown = shownNames;
     replace(opSelect, h('option', { attrs: { value: '' } }, 'any operation'), ...names.map((op) => h('option', { attrs: { value: op } }, op)));
   }
 
@@ -143,8 +180,17 @@ export function createTableView(nav: Nav, projects: ProjectList): TableView {
     shownPage = text;
     const focused = document.activeElement instanceof HTMLTableRowElement && body.contains(document.activeElement)
       ? document.activeElement.dataset.traceId : undefined;
-    replace(body, ...page.rows.map(rowOf));
-    if (focused !== undefined) body.querySelector<HTMLElement>(`tr[data-trace-id="${CSS.escape(focused)}"]`)?.focus();
+    const next = new Map<string, DrawnRow>();
+    const elements = page.rows.map((row) => {
+      const data = JSON.stringify(row);
+      const before = drawn.get(row.id);
+      const element = before?.data === data ? before.element : rowOf(row);
+      next.set(row.id, { data, element });
+      return element;
+    });
+    drawn = next;
+    placeRows(body, elements);
+    if (focused !== undefined && !body.contains(document.activeElement)) body.querySelector<HTMLElement>(`tr[data-trace-id="${CSS.escape(focused)}"]`)?.focus();
     const filtered = Boolean(params.q || params.status || params.op);
     replace(status, page.total > 0 ? '' : filtered ? 'No traces match.' : `No traces recorded in project "${page.project}" yet.`);
     renderPager(page, offset);
