@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { liveCalls, type LiveCall, rowIds as rowIdsOf, selectedIds as selectedIdsOf, skipBrowser, traceRequests as traceRequestsOf, useViewer, writeStore } from './browser-harness.js';
-import { seedCalls } from './seed.js';
+import { orphanTrace, seedCalls } from './seed.js';
 
 describe.skipIf(skipBrowser)('tracewire ui following apps as they record', () => {
   const viewer = useViewer(seedCalls);
@@ -135,4 +135,52 @@ describe.skipIf(skipBrowser)('tracewire ui following apps as they record', () =>
     expect(pageErrors).toEqual([]);
   });
 
+
+  it('leaves the details of the selected call as they are (scroll, selected text) while other calls change', async () => {
+    const output = Array.from({ length: 400 }, (_, i) => `line ${i} of a long answer`).join('\n');
+    const withOutput = (calls: ReturnType<typeof liveCalls>, text: string) => calls.map((call) => (call.id === 'details-a' ? { ...call, output: text } : call));
+    writeStore(dir, withOutput(liveCalls('details', [{ id: 'details-root', parentId: null, status: 'running' }, { id: 'details-a', parentId: 'details-root', status: 'success' }]), output));
+    await page.goto(`${url}#/trace/trace-details`);
+    await page.click('.bar[data-call-id="details-a"]');
+    await page.waitForSelector('.call-details[data-call-id="details-a"]');
+    const read = () => page.evaluate(() => {
+      const pre = document.querySelector('[data-section=output] pre')!;
+      return { scrollTop: pre.scrollTop, selection: getSelection()!.toString(), same: document.querySelector('.call-details') === (window as unknown as { details: Element }).details };
+    });
+    await page.evaluate(() => {
+      const pre = document.querySelector('[data-section=output] pre')!;
+      pre.scrollTop = 3000;
+      const range = document.createRange();
+      range.setStart(pre.firstChild!, 2000);
+      range.setEnd(pre.firstChild!, 2100);
+      getSelection()!.removeAllRanges();
+      getSelection()!.addRange(range);
+      (window as unknown as { details: Element }).details = document.querySelector('.call-details')!;
+    });
+    const before = await read();
+    expect(before.scrollTop).toBeGreaterThan(0);
+    expect(before.selection).toHaveLength(100);
+    writeCalls('details', [{ id: 'details-b', parentId: 'details-root', status: 'success', startMs: 200 }]);
+    await page.waitForSelector('.bar[data-call-id="details-b"]', { timeout: 10_000 });
+    expect(await read()).toEqual(before);
+    // The selected call itself changing does show it again.
+    writeStore(dir, withOutput(liveCalls('details', [{ id: 'details-a', parentId: 'details-root', status: 'success' }]), 'a new answer'));
+    await page.waitForFunction(() => document.querySelector('[data-section=output] pre')?.textContent === 'a new answer', undefined, { timeout: 10_000 });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('stops reading a trace whose running calls have shown no change for an hour, until asked to follow it again', async () => {
+    writeStore(dir, orphanTrace(26));
+    const reads = traceRequests();
+    await page.goto(`${url}#/trace/trace-orphan`);
+    await page.waitForSelector('.trace-head .live-note button');
+    expect(await page.locator('.trace-head .live-note').innerText()).toMatch(/^No change for 25h 59m though calls are still running/);
+    await page.waitForTimeout(4500);
+    // The one read that opened it, and no other.
+    expect(reads).toHaveLength(1);
+    await page.click('.live-note button:has-text("Follow again")');
+    expect(await page.locator('.trace-head .live-note').innerText()).toBe('Live: updated while calls run');
+    await page.waitForFunction(() => performance.getEntriesByType('resource').filter((entry) => entry.name.includes('/api/trace?')).length >= 2, undefined, { timeout: 5000 });
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -95,3 +95,17 @@ export function deepTrace(depth: number): Call[] {
     startedAt: iso(i), endedAt: iso(2 * depth - i), summary: { latencyMs: 2 * depth - 2 * i },
   }));
 }
+
+/**
+ * A trace whose process was killed `hoursAgo` hours ago (trace-orphan): the root and one child
+ * never ended; the calls that did span 6.9 s.
+ */
+export function orphanTrace(hoursAgo = 26): Call[] {
+  const t0 = Date.now() - hoursAgo * 3_600_000;
+  const at = (ms: number) => new Date(t0 + ms).toISOString();
+  const step = (id: string, parentId: string | null, start: number, end: number | null, kind: Call['kind'] = 'function'): Call => call({
+    id: `orphan-${id}`, parentId: parentId && `orphan-${parentId}`, traceId: 'trace-orphan', opName: id === 'root' ? 'crashed_job' : `step_${id}`, kind, startedAt: at(start),
+    endedAt: end === null ? null : at(end), status: end === null ? 'running' : 'success', summary: end === null ? {} : { latencyMs: end - start },
+  });
+  return [step('root', null, 0, null, 'agent'), step('a', 'root', 100, 1600, 'tool'), step('c', 'root', 4800, null, 'chain'), step('d', 'c', 4900, 6900, 'llm')];
+}

@@ -43,6 +43,24 @@ export interface TraceAnswer {
   calls: Call[];
 }
 
+/**
+ * Reads a trace; undefined when the answer's text is `unless`, the text last read: a live
+ * read that finds no change then costs no parsing (a trace of 20,000 calls is megabytes).
+ */
+export async function readTrace(id: string, project: string, signal: AbortSignal, unless?: string): Promise<{ text: string; trace: TraceAnswer } | undefined> {
+  const response = await fetch(`/api/trace?${new URLSearchParams({ id, project })}`, { headers: { accept: 'application/json' }, signal });
+  const text = await response.text();
+  if (response.ok && text === unless) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = {};
+  }
+  if (!response.ok) throw new Error((body as { error?: string }).error ?? `/api/trace answered ${response.status}`);
+  return { text, trace: body as TraceAnswer };
+}
+
 export async function getJson<T>(path: string, params: Record<string, string | undefined> = {}, signal?: AbortSignal): Promise<T> {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') query.set(key, value);

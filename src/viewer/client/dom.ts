@@ -2,6 +2,8 @@
  * Building the page from data without ever parsing data as HTML: every string becomes a text
  * node, so a recorded `<script>` or `<img onerror>` shows as the characters it is.
  */
+import { formatLatency } from '../../cli/format.js';
+
 export type Child = Node | string | number | null | undefined | false;
 
 export interface Props {
@@ -41,6 +43,21 @@ export function replace(parent: Node, ...children: Child[]): void {
   append(parent, children);
 }
 
+/**
+ * Makes `children` the children of `parent`, in order, touching only what differs: elements
+ * that stay are neither removed nor moved unless their order changed (a removed node loses the
+ * reader's text selection and focus), new ones are inserted where they go, the rest leave.
+ */
+export function placeInOrder(parent: Element, children: readonly Element[]): void {
+  const keep = new Set<Element>(children);
+  for (const child of Array.from(parent.children)) if (!keep.has(child)) child.remove();
+  let cursor = parent.firstElementChild;
+  for (const child of children) {
+    if (child === cursor) cursor = cursor.nextElementSibling;
+    else parent.insertBefore(child, cursor);
+  }
+}
+
 /** A value as indented JSON in a <pre>, as text. */
 export function jsonBlock(value: unknown): HTMLPreElement {
   let text: string;
@@ -72,4 +89,14 @@ export function formatTime(iso: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   const pad = (n: number, width = 2) => String(n).padStart(width, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}
+
+/** A duration for people: milliseconds and seconds as the CLI writes them, then minutes, then hours ("93600.98s" is hard to read). */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '-';
+  if (ms < 60_000) return formatLatency(ms);
+  const seconds = Math.floor(ms / 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${pad(seconds % 60)}s`;
+  return `${Math.floor(seconds / 3600)}h ${pad(Math.floor(seconds / 60) % 60)}m`;
 }

@@ -4,10 +4,10 @@
  * Live (the default, `live=off` in the address turns it off): the page is read again every
  * few seconds while it is in view, and redrawn only when what it shows changed.
  */
-import { formatCost, formatLatency } from '../../cli/format.js';
+import { formatCost } from '../../cli/format.js';
 import { getJson, LIVE_INTERVAL_MS, type Operations, type ProjectList, type TablePage, type TableRow } from './api.js';
 import type { Nav, Params } from './app.js';
-import { formatTime, formatTokens, h, replace, statusBadge } from './dom.js';
+import { formatDuration, formatTime, formatTokens, h, placeInOrder, replace, statusBadge } from './dom.js';
 
 export interface TableView {
   element: HTMLElement;
@@ -38,21 +38,6 @@ interface DrawnRow {
 function exceptionLine(exception: NonNullable<TableRow['exception']>): HTMLElement {
   const text = `${exception.type}: ${exception.message}`;
   return h('div', { class: 'exception', title: text }, text);
-}
-
-/**
- * Puts `rows` in `body` in order, touching only what differs: rows that stay are neither
- * removed nor moved (a removed node loses the reader's text selection and focus), new ones are
- * inserted where they go, and the rest leave.
- */
-function placeRows(body: HTMLElement, rows: HTMLTableRowElement[]): void {
-  const keep = new Set<Node>(rows);
-  for (const child of Array.from(body.children)) if (!keep.has(child)) child.remove();
-  let cursor = body.firstElementChild;
-  for (const row of rows) {
-    if (row === cursor) cursor = cursor.nextElementSibling;
-    else body.insertBefore(row, cursor);
-  }
 }
 
 export function createTableView(nav: Nav, projects: ProjectList): TableView {
@@ -146,7 +131,7 @@ export function createTableView(nav: Nav, projects: ProjectList): TableView {
       h('td', { class: 'time' }, formatTime(row.startedAt)),
       h('td', { title: row.name }, h('span', { class: `kind kind-${row.kind}` }, row.kind), ' ', row.name),
       h('td', {}, statusBadge(row.status), row.exception ? exceptionLine(row.exception) : null),
-      h('td', { class: 'num' }, formatLatency(row.latencyMs ?? undefined)),
+      h('td', { class: 'num' }, formatDuration(row.latencyMs ?? undefined)),
       h('td', { class: 'num' }, formatTokens(row.tokens)),
       h('td', { class: 'num' }, formatCost(row.cost ?? undefined)),
       h('td', { class: 'num' }, row.callCount),
@@ -189,7 +174,7 @@ export function createTableView(nav: Nav, projects: ProjectList): TableView {
       return element;
     });
     drawn = next;
-    placeRows(body, elements);
+    placeInOrder(body, elements);
     if (focused !== undefined && !body.contains(document.activeElement)) body.querySelector<HTMLElement>(`tr[data-trace-id="${CSS.escape(focused)}"]`)?.focus();
     const filtered = Boolean(params.q || params.status || params.op);
     replace(status, page.total > 0 ? '' : filtered ? 'No traces match.' : `No traces recorded in project "${page.project}" yet.`);
