@@ -17,6 +17,20 @@ const work = op(function work(n: number) {
   return n + 1;
 });
 
+/** An exporter whose exports finish only when the test resolves them (`finish`), counting the calls it got. */
+function stuckExporter(): Exporter & { received: number; finish: Array<() => void> } {
+  const stuck = {
+    name: 'stuck',
+    received: 0,
+    finish: [] as Array<() => void>,
+    export(calls: Call[]): Promise<void> {
+      stuck.received += calls.length;
+      return new Promise<void>((resolve) => stuck.finish.push(resolve));
+    },
+  };
+  return stuck;
+}
+
 describe('the hot path only queues', () => {
   it('no exporter runs during the call; a batch arrives later, all calls in few batches', async () => {
     const t = traced();
@@ -85,26 +99,19 @@ describe('broken exporters never affect the application', () => {
   });
 
   it('an exporter with 8,192 calls in unfinished exports gets the rest as they finish: held, not dropped', async () => {
-    let received = 0;
-    const finish: Array<() => void> = [];
-    const stuck: Exporter = {
-      name: 'stuck',
-      export: (calls: Call[]) => {
-        received += calls.length;
-        return new Promise<void>((resolve) => finish.push(resolve));
-      },
-    };
+    const stuck = stuckExporter();
+    const { finish } = stuck;
     traced({ exporters: [stuck], maxQueueBytes: 50_000_000 });
     for (let i = 0; i < 9000; i++) work(i);
     await state.recorder!.flush(1);
     // Batches of 64: 128 of them fill the 8,192, the other 808 calls wait.
-    expect(received).toBe(8192);
+    expect(stuck.received).toBe(8192);
     for (const resolve of finish.splice(0, 2)) resolve();
     await new Promise((resolve) => setImmediate(resolve));
-    expect(received).toBe(8192 + 128);
+    expect(stuck.received).toBe(8192 + 128);
     for (const resolve of finish.splice(0)) resolve();
     await new Promise((resolve) => setImmediate(resolve));
-    expect(received).toBe(9000);
+    expect(stuck.received).toBe(9000);
     expect(state.recorder!.stats().dropped).toBe(0);
   });
 
@@ -170,15 +177,8 @@ describe('broken exporters never affect the application', () => {
 
 describe('process exit', () => {
   it('when the flush at exit gives up, what is held for a slow exporter is dropped and counted: no export starts after it', async () => {
-    let received = 0;
-    const finish: Array<() => void> = [];
-    const stuck: Exporter = {
-      name: 'stuck',
-      export: (calls: Call[]) => {
-        received += calls.length;
-        return new Promise<void>((resolve) => finish.push(resolve));
-      },
-    };
+    const stuck = stuckExporter();
+    const { finish } = stuck;
     traced({ exporters: [stuck], maxQueueBytes: 50_000_000 });
     for (let i = 0; i < 9000; i++) work(i);
     expect(await state.recorder!.flush(1)).toBe(false);
@@ -186,7 +186,7 @@ describe('process exit', () => {
     expect(state.recorder!.stats().dropped).toBe(9000 - 8192);
     for (const resolve of finish.splice(0)) resolve();
     await new Promise((resolve) => setImmediate(resolve));
-    expect(received).toBe(8192);
+    expect(stuck.received).toBe(8192);
     expect(state.recorder!.hasPendingWork()).toBe(false);
   });
 
