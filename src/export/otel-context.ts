@@ -12,9 +12,10 @@
  *
  * The application's own module is deliberately not loaded: with no context manager registered,
  * the API's no-op manager never has an active span, so the module can see nothing the global
- * does not; and loading it on the first root call cost ~12 ms (a failed resolution, ~1 ms, in
- * apps without it). This runs when every root call starts: a few property reads, no cache to go
- * stale when the application registers OpenTelemetry after tracewire.
+ * does not; and loading it on the first call cost ~12 ms (a failed resolution, ~1 ms, in apps
+ * without it). This runs when every call starts, SDK calls included: without a registered
+ * context manager it is one property read, and there is no cache to go stale when the
+ * application registers OpenTelemetry after tracewire.
  */
 export interface OtelSpanContext {
   /** 32 lower-case hex digits. */
@@ -45,9 +46,12 @@ const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
 
 /** The span context of the OpenTelemetry span active now, or undefined. Never throws. */
 export function activeOtelSpanContext(): OtelSpanContext | undefined {
+  // No API loaded, or no registered context manager (the API's no-op one): nothing is ever
+  // active. Every call starts here, so this is all an application without OpenTelemetry pays.
+  const manager = holder[GLOBAL_KEY]?.context;
+  if (manager === undefined) return undefined;
   try {
-    // No registered context manager means the API's no-op one: nothing is ever active.
-    const active = holder[GLOBAL_KEY]?.context?.active?.();
+    const active = manager.active?.();
     return active ? spanContextOf(active.getValue(SPAN_KEY)) : undefined;
   } catch {
     // A misbehaving context manager or span must not break the traced call: no parent then.

@@ -5,11 +5,12 @@
  * Ids: the span's trace id is the call's trace id (a UUIDv7 is 128 bits, like an OTel trace id)
  * and its span id is the last 16 hex digits of the call id (the random part of the UUIDv7), so
  * a child finds its parent's span id from `parentId` alone and batches need no shared state.
- * When the trace started inside an OpenTelemetry span, the pipeline records that span on the
- * root (`attributes.otelParent`) and the OTel trace id on its descendants
- * (`attributes.otelTraceId`): the whole trace then goes into the application's OTel trace, with
- * the root as that span's child. Descendants carry the id themselves because they usually end,
- * and are exported, before their root.
+ * A call that began inside an OpenTelemetry span other than the one its tracewire parent began
+ * under (a root inside any span; a descendant inside a span the application opened within its
+ * parent) records that span (`attributes.otelParent`, beginCall) and is exported as its child,
+ * in its trace. Its descendants record the OTel trace id (`attributes.otelTraceId`) and hang
+ * from their tracewire parent in that trace; they carry the id themselves because they usually
+ * end, and are exported, before the call that joined.
  */
 import type { Call, CallKind, Usage } from '../types.js';
 
@@ -38,7 +39,7 @@ const USAGE_ATTRIBUTES: Array<[keyof Usage, string]> = [
 export function toOtlpSpan(call: Call) {
   const otelParent = call.attributes.otelParent as { traceId?: unknown; spanId?: unknown } | undefined;
   const otelTraceId = hexOrUndefined(otelParent?.traceId, HEX32) ?? hexOrUndefined(call.attributes.otelTraceId, HEX32);
-  const parentSpanId = call.parentId !== null ? spanIdOf(call.parentId) : hexOrUndefined(otelParent?.spanId, HEX16);
+  const parentSpanId = hexOrUndefined(otelParent?.spanId, HEX16) ?? (call.parentId !== null ? spanIdOf(call.parentId) : undefined);
   const start = unixNanos(call.startedAt);
   const end = call.endedAt === null ? start : unixNanos(call.endedAt);
   const isModel = MODEL_KINDS.has(call.kind);

@@ -25,18 +25,23 @@ export function beginCall(
   else if (contextAttrs === undefined) attributes = mergedWithGlobal(globalAttrs, spec.attributes!);
   else attributes = assignKeys(assignKeys(assignKeys({}, globalAttrs), contextAttrs), spec.attributes);
   const parent = frame?.call;
-  // A trace begun inside an OpenTelemetry span is exported as that span's child. Only roots
-  // look it up; descendants carry the OTel trace id themselves, because they usually end
-  // (and are exported) before their root.
-  const otel = parent === undefined ? activeOtelSpanContext() : undefined;
-  const otelTraceId = otel?.traceId ?? parent?.otelTraceId;
+  // SPEC §7: the exported span is the child of the OpenTelemetry span active around the call.
+  // A root joins it; so does a descendant when the application opened that span inside the
+  // call's tracewire parent (the span then differs from the one the parent began under).
+  // Otherwise a descendant hangs from its tracewire parent and carries the OTel trace id
+  // itself, because it usually ends (and is exported) before its root. Only the exported
+  // span's parent changes: `parentId` stays tracewire's call tree.
+  const otel = activeOtelSpanContext();
+  const joins = otel !== undefined && otel.spanId !== parent?.otelSpanId;
+  const otelTraceId = joins ? otel.traceId : parent?.otelTraceId;
   if (otelTraceId !== undefined) {
     attributes = assignKeys({}, attributes);
-    if (otel) attributes.otelParent = otel;
+    if (joins) attributes.otelParent = { traceId: otel.traceId, spanId: otel.spanId };
     else attributes.otelTraceId = otelTraceId;
   }
   const call = new LiveCall(spec, inputs, parent, attributes);
   call.otelTraceId = otelTraceId;
+  call.otelSpanId = otel?.spanId;
   return call;
 }
 

@@ -92,6 +92,8 @@ export class LiveCall implements CallHandle {
   private readonly root: LiveCall;
   /** The OpenTelemetry trace this call's trace joined (SPEC §7); set by beginCall, inherited by children. */
   otelTraceId: string | undefined = undefined;
+  /** The OpenTelemetry span active when the call began, against which its children's are compared (beginCall). */
+  otelSpanId: string | undefined = undefined;
 
   constructor(
     readonly spec: CallSpec,

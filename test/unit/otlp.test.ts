@@ -1,12 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { context, INVALID_SPAN_CONTEXT, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { flush, init, op } from '../../src/index.js';
 import { resetWarnings, setLogSink } from '../../src/log.js';
-import { activeOtelSpanContext } from '../../src/export/otel-context.js';
 import { OtlpExporter, parseRetryAfter } from '../../src/export/otlp.js';
 import { MAX_ATTRIBUTE_BYTES } from '../../src/export/otlp-span.js';
 import { uuidv7 } from '../../src/trace/ids.js';
@@ -367,33 +363,5 @@ describe('init({ exporters: ["otlp"] })', () => {
     expect(allSpans()).toHaveLength(20_000);
     expect(client.stats().dropped).toBe(0);
     init({ disabled: true, exporters: ['none'] });
-  });
-});
-
-describe('activeOtelSpanContext()', () => {
-  it('is undefined without OpenTelemetry, the active span inside startActiveSpan, undefined outside', async () => {
-    expect(activeOtelSpanContext()).toBeUndefined();
-    const manager = new AsyncLocalStorageContextManager().enable();
-    context.setGlobalContextManager(manager);
-    trace.setGlobalTracerProvider(new BasicTracerProvider());
-    try {
-      const tracer = trace.getTracer('test');
-      expect(activeOtelSpanContext()).toBeUndefined();
-      await tracer.startActiveSpan('outer', async (span) => {
-        const expected = { traceId: span.spanContext().traceId, spanId: span.spanContext().spanId };
-        expect(activeOtelSpanContext()).toEqual(expected);
-        await new Promise((resolve) => setTimeout(resolve, 1));
-        expect(activeOtelSpanContext()).toEqual(expected);
-        span.end();
-      });
-      expect(activeOtelSpanContext()).toBeUndefined();
-      // A span context with the API's invalid ids is no parent.
-      const invalid = trace.setSpanContext(context.active(), INVALID_SPAN_CONTEXT);
-      expect(context.with(invalid, () => activeOtelSpanContext())).toBeUndefined();
-    } finally {
-      trace.disable();
-      context.disable();
-    }
-    expect(activeOtelSpanContext()).toBeUndefined();
   });
 });
