@@ -22,12 +22,20 @@ export interface OtelSpanContext {
   traceId: string;
   /** 16 lower-case hex digits. */
   spanId: string;
+  /**
+   * The sampled bit of `traceFlags`. A span without it is never exported by the application,
+   * so a call does not hang from it (beginCall): its span would be an orphan in the backend.
+   * A span context without flags counts as sampled, as before they were read.
+   */
+  sampled: boolean;
 }
 
 const GLOBAL_KEY = Symbol.for('opentelemetry.js.api.1');
 const SPAN_KEY = Symbol.for('OpenTelemetry Context Key SPAN');
 const TRACE_ID = /^[0-9a-f]{32}$/i;
 const SPAN_ID = /^[0-9a-f]{16}$/i;
+// W3C trace-context flag: the trace is recorded (TraceFlags.SAMPLED in the API).
+const SAMPLED_FLAG = 0x1;
 // The API's "invalid" ids (a NonRecordingSpan with no parent carries them): no parent at all.
 const INVALID_TRACE_ID = '0'.repeat(32);
 const INVALID_SPAN_ID = '0'.repeat(16);
@@ -36,7 +44,7 @@ interface ContextLike {
   getValue(key: symbol): unknown;
 }
 interface SpanLike {
-  spanContext(): { traceId?: unknown; spanId?: unknown } | undefined;
+  spanContext(): { traceId?: unknown; spanId?: unknown; traceFlags?: unknown } | undefined;
 }
 interface Registry {
   context?: { active?(): ContextLike | undefined };
@@ -66,6 +74,7 @@ function spanContextOf(span: unknown): OtelSpanContext | undefined {
   const spanId = sc?.spanId;
   if (typeof traceId !== 'string' || typeof spanId !== 'string') return undefined;
   if (!TRACE_ID.test(traceId) || !SPAN_ID.test(spanId)) return undefined;
-  const ids = { traceId: traceId.toLowerCase(), spanId: spanId.toLowerCase() };
+  const flags = sc?.traceFlags;
+  const ids = { traceId: traceId.toLowerCase(), spanId: spanId.toLowerCase(), sampled: typeof flags !== 'number' || (flags & SAMPLED_FLAG) !== 0 };
   return ids.traceId === INVALID_TRACE_ID || ids.spanId === INVALID_SPAN_ID ? undefined : ids;
 }

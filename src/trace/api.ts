@@ -30,9 +30,11 @@ export function beginCall(
   // call's tracewire parent (the span then differs from the one the parent began under).
   // Otherwise a descendant hangs from its tracewire parent and carries the OTel trace id
   // itself, because it usually ends (and is exported) before its root. Only the exported
-  // span's parent changes: `parentId` stays tracewire's call tree.
+  // span's parent changes: `parentId` stays tracewire's call tree. A span the application
+  // does not sample is never exported, so nothing joins it (the span would be an orphan): a
+  // root then exports a trace of its own, a descendant stays under its tracewire parent.
   const otel = activeOtelSpanContext();
-  const joins = otel !== undefined && otel.spanId !== parent?.otelSpanId;
+  const joins = otel !== undefined && otel.sampled && otel.spanId !== parent?.otelSpanId;
   const otelTraceId = joins ? otel.traceId : parent?.otelTraceId;
   if (otelTraceId !== undefined) {
     attributes = assignKeys({}, attributes);

@@ -6,7 +6,7 @@
  */
 import { context, INVALID_SPAN_CONTEXT, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { op } from '../../src/index.js';
 import { activeOtelSpanContext } from '../../src/export/otel-context.js';
@@ -15,9 +15,12 @@ import type { Call } from '../../src/types.js';
 import { traced } from '../helpers/collect.js';
 
 let app: Tracer;
+/** The app's tracer for requests it does not sample: its spans are never exported. */
+let sampledOut: Tracer;
 beforeAll(() => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   app = new BasicTracerProvider().getTracer('app');
+  sampledOut = new BasicTracerProvider({ sampler: new AlwaysOffSampler() }).getTracer('app');
 });
 afterAll(() => context.disable());
 
@@ -101,6 +104,30 @@ describe('a call inside an application span opened inside a tracewire op', () =>
   });
 });
 
+describe('a sampled-out application span (traceFlags without the sampled bit)', () => {
+  it('a trace begun inside it is exported as a trace of its own, not as the child of a span never exported', async () => {
+    const t = traced();
+    const agent = op(async function agent() { await llm('child'); });
+    await inAppSpan(sampledOut, 'request', async () => { await agent(); });
+    const spans = await exported(t);
+    const own = spans.agent!.call.id.replaceAll('-', '');
+    expect(spans.agent!.span.traceId).toBe(own);
+    expect(spans.agent!.span.parentSpanId).toBeUndefined();
+    expect(spans.agent!.call.attributes.otelParent).toBeUndefined();
+    expect(spans.child!.span).toMatchObject({ traceId: own, parentSpanId: spans.agent!.span.spanId });
+  });
+
+  it('a call inside one opened within an op stays the op\'s child', async () => {
+    const t = traced();
+    const agent = op(async function agent() {
+      await inAppSpan(sampledOut, 'retrieve', async () => { await llm('in-inner'); });
+    });
+    await inAppSpan(app, 'request', async () => { await agent(); });
+    const spans = await exported(t);
+    expect(spans['in-inner']!.span).toMatchObject({ traceId: spans.agent!.span.traceId, parentSpanId: spans.agent!.span.spanId });
+  });
+});
+
 describe('activeOtelSpanContext()', () => {
   it('is the active span inside startActiveSpan, undefined outside or with the API\'s invalid ids', async () => {
     expect(activeOtelSpanContext()).toBeUndefined();
@@ -111,6 +138,8 @@ describe('activeOtelSpanContext()', () => {
       expect(activeOtelSpanContext()).toMatchObject(expected);
     });
     expect(activeOtelSpanContext()).toBeUndefined();
+    await inAppSpan(sampledOut, 'unsampled', async () => expect(activeOtelSpanContext()).toMatchObject({ sampled: false }));
+    await inAppSpan(app, 'sampled', async () => expect(activeOtelSpanContext()).toMatchObject({ sampled: true }));
     const invalid = trace.setSpanContext(context.active(), INVALID_SPAN_CONTEXT);
     expect(context.with(invalid, () => activeOtelSpanContext())).toBeUndefined();
   });
