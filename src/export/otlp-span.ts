@@ -20,8 +20,19 @@ export interface KeyValue { key: string; value: AnyValue }
 /** Inputs, output and any other string attribute are cut to this many UTF-8 bytes. */
 export const MAX_ATTRIBUTE_BYTES = 64 * 1024;
 const MODEL_KINDS = new Set<CallKind>(['llm', 'embedding', 'rerank', 'image', 'audio', 'moderation']);
-// Provider names as the GenAI conventions spell them, where they differ from ours.
-const PROVIDER_NAMES: Record<string, string> = { azure: 'azure.ai.openai', mistral: 'mistral_ai' };
+/**
+ * tracewire's provider names (integrations/openai/provider.ts) as `gen_ai.provider.name`: the
+ * conventions' well-known value where the registry has one (anthropic ... x_ai), else our own
+ * name for a service we recognise (a custom value, which the conventions allow). A provider
+ * added to the host table without an entry here counts as unrecognised (providerName).
+ */
+const PROVIDER_NAMES = new Map<string, string>([
+  ['openai', 'openai'], ['anthropic', 'anthropic'], ['cohere', 'cohere'], ['mistral', 'mistral_ai'],
+  ['azure', 'azure.ai.openai'], ['gemini', 'gcp.gemini'], ['vertex', 'gcp.vertex_ai'], ['bedrock', 'aws.bedrock'],
+  ['xai', 'x_ai'], ['deepseek', 'deepseek'], ['groq', 'groq'], ['perplexity', 'perplexity'],
+  ['together', 'together'], ['openrouter', 'openrouter'], ['fireworks', 'fireworks'], ['anyscale', 'anyscale'],
+  ['deepinfra', 'deepinfra'], ['cerebras', 'cerebras'], ['ollama', 'ollama'],
+]);
 const SPAN_KIND_INTERNAL = 1;
 const SPAN_KIND_CLIENT = 3;
 const STATUS_ERROR = 2;
@@ -43,6 +54,10 @@ export function toOtlpSpan(call: Call) {
   const start = unixNanos(call.startedAt);
   const end = call.endedAt === null ? start : unixNanos(call.endedAt);
   const isModel = MODEL_KINDS.has(call.kind);
+  const operation = operationName(call);
+  // The conventions name a model call "{operation} {request model}"; an op keeps the name its
+  // author gave it, whatever its kind (its inputs need not name a model).
+  const conventional = isModel && operation !== undefined && integrationOf(call) !== undefined;
   const attributes: KeyValue[] = [
     str('tracewire.call_id', call.id),
     str('tracewire.trace_id', call.traceId),
@@ -50,8 +65,9 @@ export function toOtlpSpan(call: Call) {
     str('tracewire.kind', call.kind),
     str('tracewire.project', call.project),
     str('tracewire.status', call.status),
-    ...genAiAttributes(call, isModel),
+    ...genAiAttributes(call, isModel, operation),
   ];
+  if (conventional && call.displayName !== call.opName) attributes.push(str('tracewire.display_name', call.displayName));
   if (isNumber(call.summary.totalCost)) attributes.push(dbl('tracewire.total_cost', call.summary.totalCost));
   const { otelParent: _p, otelTraceId: _t, ...rest } = call.attributes;
   if (Object.keys(rest).length > 0) attributes.push(str('tracewire.attributes', json(rest)));
@@ -72,7 +88,7 @@ export function toOtlpSpan(call: Call) {
     traceId: otelTraceId ?? call.traceId.replaceAll('-', '').toLowerCase(),
     spanId: spanIdOf(call.id),
     ...(parentSpanId !== undefined ? { parentSpanId } : {}),
-    name: call.displayName,
+    name: conventional ? modelSpanName(operation, call.inputs.model) : call.displayName,
     kind: isModel ? SPAN_KIND_CLIENT : SPAN_KIND_INTERNAL,
     startTimeUnixNano: start,
     endTimeUnixNano: end,
@@ -84,19 +100,16 @@ export function toOtlpSpan(call: Call) {
   };
 }
 
-function genAiAttributes(call: Call, isModel: boolean): KeyValue[] {
+function genAiAttributes(call: Call, isModel: boolean, operation: string | undefined): KeyValue[] {
   const out: KeyValue[] = [];
-  const operation = operationName(call);
   if (operation !== undefined) out.push(str('gen_ai.operation.name', operation));
   if (call.kind === 'tool') out.push(str('gen_ai.tool.name', call.displayName));
   if (call.kind === 'agent') out.push(str('gen_ai.agent.name', call.displayName));
   // Usage on other kinds is their descendants' sum: repeating it would double-count.
   if (!isModel) return out;
-  const provider = call.attributes.provider;
-  if (typeof provider === 'string' && provider !== 'unknown') {
-    const name = PROVIDER_NAMES[provider] ?? provider;
-    out.push(str('gen_ai.provider.name', name), str('gen_ai.system', name));
-  }
+  const provider = providerName(call);
+  // gen_ai.system: the attribute's name before 1.37, still read by many backends.
+  if (provider !== undefined) out.push(str('gen_ai.provider.name', provider), str('gen_ai.system', provider));
   const inputs = call.inputs;
   if (typeof inputs.model === 'string') out.push(str('gen_ai.request.model', inputs.model));
   if (isNumber(inputs.temperature)) out.push(dbl('gen_ai.request.temperature', inputs.temperature));
@@ -119,6 +132,31 @@ function genAiAttributes(call: Call, isModel: boolean): KeyValue[] {
   const server = serverOf(call.attributes.baseUrl);
   if (server) out.push(str('server.address', server.host), int('server.port', server.port));
   return out;
+}
+
+function modelSpanName(operation: string, model: unknown): string {
+  return typeof model === 'string' && model !== '' ? cap(`${operation} ${model}`) : operation;
+}
+
+/** The integration that recorded the call; undefined for an op. */
+function integrationOf(call: Call): string | undefined {
+  const name = (call.attributes.integration as { name?: unknown } | null | undefined)?.name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/**
+ * A server we do not recognise (`local`, a host name, `unknown`) is named after the API its
+ * SDK speaks: the conventions ask for the instrumentation's best knowledge, which may differ
+ * from who serves the model, and `server.address` says which server it was. An op's own
+ * `provider` attribute is kept as given.
+ */
+function providerName(call: Call): string | undefined {
+  const provider = call.attributes.provider;
+  const known = typeof provider === 'string' ? PROVIDER_NAMES.get(provider) : undefined;
+  if (known !== undefined) return known;
+  const integration = integrationOf(call);
+  if (integration !== undefined) return PROVIDER_NAMES.get(integration);
+  return typeof provider === 'string' && provider !== 'unknown' ? provider : undefined;
 }
 
 /** The conventions' operation names; kinds they do not name keep ours. */

@@ -67,6 +67,13 @@ const requests: Record<string, (client: Anthropic) => Promise<unknown>> = {
   },
 };
 const SPAN_OF: Record<string, string> = { create: CREATE, 'create stream': CREATE, 'messages.stream()': CREATE, countTokens: COUNT };
+/** tracewire's span for each, named after the GenAI conventions: `{operation} {request model}`. */
+const OTLP_NAME_OF: Record<string, string> = {
+  create: `chat ${plainBody.model}`,
+  'create stream': `chat ${streamBody.model}`,
+  'messages.stream()': `chat ${streamBody.model}`,
+  countTokens: `count_tokens ${countBody.model}`,
+};
 
 describe('the SDK tracing on (its default) or off changes nothing for the app or the record', () => {
   const t = tracedPerTest({ implicitlyPatchIntegrations: true });
@@ -121,7 +128,7 @@ describe('with a real tracer provider registered', () => {
       expect(await sdkSpansOf(() => requests[name]!(anthropicClient()))).toEqual([]);
       const op = name === 'countTokens' ? 'anthropic.messages.countTokens' : CREATE;
       expect(collector.calls.map((c) => [c.opName, c.status])).toEqual([[op, 'success']]);
-      expect(otlp.names).toEqual([op]);
+      expect(otlp.names).toEqual([OTLP_NAME_OF[name]]);
     });
 
     it.each(Object.keys(requests))('%s under withTracingDisabled: not recorded, so the SDK span is its only one', async (name) => {

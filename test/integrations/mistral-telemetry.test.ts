@@ -55,7 +55,7 @@ describe('tracewire exporting over OTLP: one span per request in the pipeline, t
     await settled();
     expect(sdkSpans.getFinishedSpans()).toEqual([]);
     expect(collector.calls.map((c) => c.opName)).toEqual(['mistral.chat.complete']);
-    expect(otlp.names).toEqual(['mistral.chat.complete']);
+    expect(otlp.names).toEqual(['chat mistral-tiny']);
     // withTracingDisabled: tracewire records nothing, so the SDK's span is the request's only one
     const plain = await withTracingDisabled(() => client().chat.complete(request));
     await settled();

@@ -92,7 +92,7 @@ describe('OTLP/JSON spans', () => {
     expect(span.spanId).toBe(hex(llm.id).slice(16));
     expect(span.parentSpanId).toBe(rootSpan.spanId);
     expect(rootSpan.parentSpanId).toBeUndefined();
-    expect(span.name).toBe('openai.chat.completions.create');
+    expect(span.name).toBe('chat gpt-4o-mini'); // GenAI conventions: {operation} {request model}
     expect(rootSpan.name).toBe('my agent');
     expect(span.startTimeUnixNano).toBe(`${Date.parse(llm.startedAt)}000000`);
     expect(span.endTimeUnixNano).toBe(`${Date.parse(llm.endedAt!)}000000`);
