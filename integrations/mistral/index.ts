@@ -9,7 +9,7 @@
  * traced too. `chat.parse` sends its request without going through `complete`: it is a target
  * of its own, recorded once.
  */
-import type { FileLocation, IntegrationDefinition, TargetDefinition } from '../../src/patching/types.js';
+import type { FileLocation, IntegrationDefinition, SupportLoader, TargetDefinition } from '../../src/patching/types.js';
 import { mistralDestinationOf } from './provider.js';
 import { mistralStreamReducer } from './reducer.js';
 import { mistralChatUsage, mistralEmbeddingsUsage } from './usage.js';
@@ -44,6 +44,32 @@ function untracedRequest(args: unknown[]): Promise<unknown> {
   return Promise.resolve(request);
 }
 
+/** 2.x's telemetry setup, which `TracingHook.beforeRequest` runs before it starts a span. */
+const CONFIGURE_TELEMETRY = sdkFile('extra/observability/telemetry.js', ['configureTelemetryForHook']);
+
+interface TelemetryHook {
+  tracerProvider?: unknown;
+  /** The provider the SDK built for `dedicated` mode, exporting to Mistral's own backend. */
+  _autoTelemetryProvider?: unknown;
+}
+
+/**
+ * Whether the hook's span for this request goes to Mistral's backend (`dedicated` telemetry:
+ * MISTRAL_SDK_TELEMETRY=dedicated or configureTelemetry(client, 'dedicated')) rather than to
+ * the application's pipeline (the global provider, a registered one, or one the application
+ * gave the client). `dedicated` mode builds its provider on the first request, in the hook: the
+ * setup is run here first, as the hook runs it (it is idempotent), so the first request is
+ * answered right too. Without the telemetry module (OpenTelemetry not installed) the hook does
+ * not trace at all.
+ */
+async function sendsToMistral(hook: unknown, args: unknown[], load: SupportLoader): Promise<boolean> {
+  const configure = load(CONFIGURE_TELEMETRY);
+  if (typeof configure !== 'function') return false;
+  await configure(hook, args[0]);
+  const { tracerProvider, _autoTelemetryProvider: own } = hook as TelemetryHook;
+  return own !== undefined && tracerProvider === own;
+}
+
 export const mistralIntegration: IntegrationDefinition = {
   name: 'mistral',
   packageName: '@mistralai/mistralai',
@@ -52,7 +78,7 @@ export const mistralIntegration: IntegrationDefinition = {
   streamShape: 'readableSource',
   streamClass: sdkFile('lib/event-streams.js', ['EventStream']),
   isAbort: (error) => (error as { name?: unknown } | null)?.name === 'RequestAbortedError',
-  selfTracing: { at: sdkFile('hooks/tracing.js', ['TracingHook']), method: 'beforeRequest', skip: untracedRequest },
+  selfTracing: { at: sdkFile('hooks/tracing.js', ['TracingHook']), method: 'beforeRequest', skip: untracedRequest, exportsElsewhere: sendsToMistral },
   targets: [
     { ...resource('chat', 'Chat', 'complete'), kind: 'llm', usage: mistralChatUsage },
     { ...resource('chat', 'Chat', 'stream'), ...streamed, kind: 'llm', usage: mistralChatUsage },

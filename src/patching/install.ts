@@ -14,7 +14,7 @@ import { tapStreamClass } from './readable.js';
 import { patchStreamFactory } from './handoff.js';
 import { isTracerField, patchSelfTracing } from './self-tracing.js';
 import { adoptBefore, adopterOf, catchTracerField } from './tracer-field.js';
-import type { IntegrationDefinition, Location, TargetDefinition } from './types.js';
+import type { IntegrationDefinition, Location, SupportLoader, TargetDefinition } from './types.js';
 
 export { resolvePath };
 
@@ -32,19 +32,20 @@ class PackageFiles {
     private readonly build?: 'cjs' | 'esm',
   ) {}
 
-  load(file: string, build?: 'cjs' | 'esm'): unknown {
+  /** `quiet`: a failure is expected (a file that imports an optional peer), so it is not reported. */
+  load(file: string, build?: 'cjs' | 'esm', quiet = false): unknown {
     if (this.dir === undefined) return undefined;
     if (build !== undefined && this.build !== undefined && build !== this.build) return undefined;
-    if (!this.loaded.has(file)) this.loaded.set(file, this.read(join(this.dir, file)));
+    if (!this.loaded.has(file)) this.loaded.set(file, this.read(join(this.dir, file), quiet));
     return this.loaded.get(file);
   }
 
-  private read(path: string): unknown {
+  private read(path: string, quiet: boolean): unknown {
     if (!existsSync(path)) return undefined;
     try {
       return createRequire(join(this.dir!, 'package.json'))(path);
     } catch (error) {
-      warnOnce(`file:${path}`, `could not load ${path}: ${describeError(error)}`);
+      if (!quiet) warnOnce(`file:${path}`, `could not load ${path}: ${describeError(error)}`);
       return undefined;
     }
   }
@@ -202,7 +203,14 @@ function patchSupport(exports: unknown, integration: IntegrationDefinition, vers
   if (!selfTracing) return;
   if (!isTracerField(selfTracing)) {
     const hookOwner = ownerAt(exports, selfTracing.at, files);
-    if (hookOwner) patchSelfTracing(hookOwner, integration, selfTracing);
+    const load: SupportLoader = (locations) => {
+      for (const { file, path, build } of locations) {
+        const found = resolvePath(files.load(file, build, true), path);
+        if (found !== undefined && found !== null) return found;
+      }
+      return undefined;
+    };
+    if (hookOwner) patchSelfTracing(hookOwner, integration, selfTracing, load);
     return;
   }
   const clientProto = ownerAt(exports, selfTracing.clientClass, files);

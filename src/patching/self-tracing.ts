@@ -7,7 +7,9 @@
  *     before it calls the traced method, see tracer-field.ts), and
  *   - tracewire itself exports to OpenTelemetry (an `otlp` exporter is configured).
  * Otherwise the SDK traces as it always did: a request tracewire does not record, or one whose
- * record never reaches OpenTelemetry, keeps the SDK's span as its only one.
+ * record never reaches OpenTelemetry, keeps the SDK's span as its only one. So does a request
+ * whose SDK span goes to another pipeline (Mistral's `dedicated` telemetry exports to Mistral's
+ * own backend, `exportsElsewhere`): skipping it would lose the request there.
  *
  * This file holds the rule and the hook-method form (Mistral's `TracingHook.beforeRequest`).
  */
@@ -16,7 +18,7 @@ import type { ResolvedSettings } from '../settings.js';
 import { state } from '../state.js';
 import { currentFrame } from '../trace/context.js';
 import { markWrapped, originalOf, replaceMethod } from './engine.js';
-import type { IntegrationDefinition, SelfTracing, TracerField, TracingHook } from './types.js';
+import type { IntegrationDefinition, SelfTracing, SupportLoader, TracerField, TracingHook } from './types.js';
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -24,19 +26,30 @@ export function isTracerField(selfTracing: SelfTracing): selfTracing is TracerFi
   return 'field' in selfTracing;
 }
 
-/** Wraps the SDK's tracing hook on `owner`; false when the owner has no such method. */
-export function patchSelfTracing(owner: Record<string, unknown>, integration: IntegrationDefinition, hook: TracingHook): boolean {
+/** Wraps the SDK's tracing hook on `owner`; false when the owner has no such method. `load` reaches the SDK's other files. */
+export function patchSelfTracing(owner: Record<string, unknown>, integration: IntegrationDefinition, hook: TracingHook, load: SupportLoader): boolean {
   const original = owner[hook.method];
   if (typeof original !== 'function') return false;
   if (originalOf(original)) return true;
-  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-    if (!exporting() || !inRecordedCall(integration)) return original.apply(this, args);
+  const skip = (self: unknown, args: unknown[]): unknown => {
     try {
       return hook.skip(args);
     } catch (error) {
       warnOnce(`self-tracing:${integration.name}`, `could not skip the ${integration.packageName} span; it may duplicate tracewire's: ${describeError(error)}`);
+      return original.apply(self, args);
+    }
+  };
+  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+    if (!exporting() || !inRecordedCall(integration)) return original.apply(this, args);
+    if (hook.exportsElsewhere === undefined) return skip(this, args);
+    let elsewhere: Promise<boolean>;
+    try {
+      elsewhere = hook.exportsElsewhere(this, args, load);
+    } catch {
       return original.apply(this, args);
     }
+    // A failure to tell (the SDK's own telemetry setup failing) is left to the SDK, as without tracewire.
+    return elsewhere.then((yes) => (yes ? original.apply(this, args) : skip(this, args)), () => original.apply(this, args));
   };
   markWrapped(wrapped, original as Method);
   replaceMethod(owner, hook.method, wrapped);

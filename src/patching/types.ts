@@ -141,7 +141,18 @@ export interface TracingHook {
   method: string;
   /** What the hook returns when it must not trace, from its arguments. */
   skip(args: unknown[]): unknown;
+  /**
+   * For an SDK that can also send its spans to a backend of its own (Mistral's `dedicated`
+   * telemetry): whether the hook's span for this request goes there, to another pipeline than
+   * the application's, in which case it is kept. `hook` is the hook method's `this`; `load`
+   * gives what file locations of the same copy of the SDK name (undefined when they cannot be
+   * loaded). May configure the SDK's telemetry first, as the hook itself would.
+   */
+  exportsElsewhere?(hook: unknown, args: unknown[], load: SupportLoader): Promise<boolean>;
 }
+
+/** What file locations of one copy of an SDK name, loaded on first use, quietly (undefined when absent or failing). */
+export type SupportLoader = (locations: readonly FileLocation[]) => unknown;
 
 /**
  * An OpenTelemetry tracer the SDK keeps in a field of each client, assigned at construction.

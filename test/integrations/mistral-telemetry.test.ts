@@ -1,12 +1,13 @@
 /**
  * Mistral 2.x's own OpenTelemetry tracing next to tracewire (SPEC §5: no second span for a
  * request tracewire records when both export to the same OpenTelemetry pipeline). The SDK's
- * tracing hook is skipped exactly while tracewire records the request and exports over OTLP;
- * otherwise the SDK traces as it always did. The SDK's spans go to a real tracer provider
+ * tracing hook is skipped exactly while tracewire records the request and exports over OTLP,
+ * and the SDK's span would go to the application's pipeline; otherwise (`dedicated` telemetry,
+ * exporting to Mistral's backend, included) the SDK traces as it always did. The SDK's spans go to a real tracer provider
  * registered with `registerTracerProvider` (in-memory exporter); tracewire's go to msw.
  */
 import { Mistral } from '@mistralai/mistralai';
-import { registerTracerProvider } from '@mistralai/mistralai/extra/observability';
+import { configureTelemetry, configureTelemetryForHook, registerTracerProvider } from '@mistralai/mistralai/extra/observability';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { http } from 'msw';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -71,6 +72,43 @@ describe('tracewire exporting over OTLP: one span per request in the pipeline, t
     expect(items).toHaveLength(81);
     expect(sdkSpans.getFinishedSpans()).toEqual([]);
     expect(collector.calls.map((c) => [c.opName, c.status])).toEqual([['mistral.chat.stream', 'success']]);
+  });
+});
+
+/** The client's tracing hook, found as the SDK's own configureTelemetry finds it. */
+function tracingHookOf(client: Mistral): object {
+  const hooks = (client as unknown as { _options: { hooks: { beforeRequestHooks: object[] } } })._options.hooks.beforeRequestHooks;
+  return hooks.find((hook) => (hook as { _mistralTracingHook?: unknown })._mistralTracingHook === true)!;
+}
+
+describe('the SDK\'s spans going to another pipeline than the application\'s', () => {
+  it('"dedicated" telemetry (the SDK\'s own provider, exporting to Mistral): the SDK span stays beside tracewire\'s', async () => {
+    start(true);
+    server.use(...fixtureHandlers(loadFixture('mistral/py-chat-2.json')));
+    const mistralBackend = new InMemorySpanExporter();
+    const c = client();
+    // What MISTRAL_SDK_TELEMETRY=dedicated sets up, with an in-memory exporter for Mistral's backend.
+    const dedicated = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(mistralBackend)] });
+    const context = { baseURL: c._baseURL, options: c._options };
+    await configureTelemetryForHook(tracingHookOf(c) as never, context as never, { telemetry: 'dedicated', replaceExisting: true, createTelemetryTracerProvider: async () => dedicated });
+    await c.chat.complete(request);
+    await settled();
+    expect(mistralBackend.getFinishedSpans().map((span) => span.name)).toEqual(['chat mistral-tiny']);
+    expect(sdkSpans.getFinishedSpans()).toEqual([]);
+    expect(otlp.names).toEqual(['chat mistral-tiny']);
+    expect(collector.calls.map((call) => call.opName)).toEqual(['mistral.chat.complete']);
+  });
+
+  it('a provider the application gives the client is its own pipeline: no SDK span', async () => {
+    start(true);
+    server.use(...fixtureHandlers(loadFixture('mistral/py-chat-2.json')));
+    const appSpans = new InMemorySpanExporter();
+    const c = client();
+    await configureTelemetry(c, new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(appSpans)] }));
+    await c.chat.complete(request);
+    await settled();
+    expect(appSpans.getFinishedSpans()).toEqual([]);
+    expect(otlp.names).toEqual(['chat mistral-tiny']);
   });
 });
 
