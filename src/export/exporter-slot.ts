@@ -49,7 +49,7 @@ export class ExporterSlot {
   constructor(readonly exporter: Exporter, private readonly maxBytes: number) {}
 
   offer(offered: Batch): void {
-    const batch = this.exporter.acceptsRunning === true ? offered : finalOnly(offered);
+    const batch = this.taken(offered);
     if (batch.calls.length === 0) return;
     // Nothing outstanding: even a batch estimated above the bound goes (the queue's bound admitted it).
     if (this.bytes === 0 || (this.held.length === 0 && this.pendingCalls + batch.calls.length <= MAX_PENDING_CALLS && this.bytes + batch.bytes <= this.maxBytes)) {
@@ -111,7 +111,7 @@ export class ExporterSlot {
       this.bytes -= batch.bytes;
       for (const call of batch.calls) calls.push(call);
     }
-    for (const batch of batches) for (const call of (this.exporter.acceptsRunning === true ? batch : finalOnly(batch)).calls) calls.push(call);
+    for (const batch of batches) for (const call of this.taken(batch).calls) calls.push(call);
     try {
       exportSync.call(this.exporter, calls);
     } catch (error) {
@@ -127,6 +127,11 @@ export class ExporterSlot {
     }
     this.releasedCount += this.held.length;
     this.held = [];
+  }
+
+  /** The batch as this exporter takes it: with running calls' records only if it keeps the latest per id. */
+  private taken(batch: Batch): Batch {
+    return this.exporter.acceptsRunning === true ? batch : finalOnly(batch);
   }
 
   private hand(batch: Batch): void {
