@@ -5,6 +5,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { warnOnce } from './log.js';
+import { rejectUnknownKeys } from './unknown-keys.js';
 import {
   CALL_KINDS,
   type ExporterSpec,
@@ -184,13 +185,7 @@ function validateOptions(options: InitOptions): void {
   }
 }
 
-/** A misspelt option (`displayName` for `callDisplayName`) would otherwise be ignored without a word. */
-function rejectUnknownKeys(value: object, known: readonly string[], where: string): void {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) throw new TypeError(`tracewire: unknown key "${key}" in ${where}; known keys: ${known.join(', ')}.`);
-  }
-}
-
+// A misspelt option (`displayName` for `callDisplayName`) would otherwise be ignored without a word.
 const INTEGRATION_KEYS = ['enabled', 'opSettings', 'streamUsage'] as const;
 const OP_SETTINGS_KEYS = ['name', 'kind', 'callDisplayName', 'postprocessInputs', 'postprocessOutput'] as const;
 

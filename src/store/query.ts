@@ -7,6 +7,7 @@
  * values, so an empty list matches nothing; `startedAfter` is inclusive and `startedBefore`
  * exclusive, so adjacent windows never count a call twice; order is start time, then id.
  */
+import { rejectUnknownKeys } from '../unknown-keys.js';
 import { CALL_KINDS, CALL_STATUSES } from '../types.js';
 import type { Call, CallKind, CallStatus } from '../types.js';
 
@@ -50,14 +51,6 @@ function asRecord(value: unknown, where: string): Record<string, unknown> {
     throw new TypeError(`${where} must be an object, got ${describe(value)}`);
   }
   return value as Record<string, unknown>;
-}
-
-function rejectUnknownKeys(record: Record<string, unknown>, allowed: string[], where: string): void {
-  for (const key of Object.keys(record)) {
-    if (!allowed.includes(key)) {
-      throw new TypeError(`unknown key "${key}" in ${where}; allowed keys: ${allowed.join(', ')}`);
-    }
-  }
 }
 
 function stringList(value: unknown, key: string): string[] | null {

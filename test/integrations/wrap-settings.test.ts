@@ -66,7 +66,7 @@ describe('wrapOpenAI settings that are wrong', () => {
     traced({ implicitlyPatchIntegrations: false });
     expect(() => wrapOpenAI(openaiClient(), { enable: false } as never)).toThrow(/unknown key "enable" in wrapOpenAI settings/);
     expect(() => wrapOpenAI(openaiClient(), { opSettings: { kind: 'bot' } } as never)).toThrow(/"wrapOpenAI settings\.opSettings\.kind" must be one of/);
-    expect(() => wrapOpenAI(openaiClient(), { opSettings: { displayName: 'x' } } as never)).toThrow(/unknown key "displayName" in wrapOpenAI settings\.opSettings; known keys: name, kind, callDisplayName/);
+    expect(() => wrapOpenAI(openaiClient(), { opSettings: { displayName: 'x' } } as never)).toThrow(/unknown key "displayName" in wrapOpenAI settings\.opSettings; allowed keys: name, kind, callDisplayName/);
   });
 });
 

@@ -132,7 +132,7 @@ describe('op() keeps the function shape', () => {
     expect(() => op(() => 1, { name: '' })).toThrow(/name.*non-empty string/);
     expect(() => op(() => 1, { name: '' })).toThrow(/^tracewire: option "op options\.name"/);
     // A misspelt option would otherwise be ignored without a word.
-    expect(() => op(() => 1, { displayName: 'x' } as never)).toThrow(/unknown key "displayName" in op options; known keys: name, kind, callDisplayName, postprocessInputs, postprocessOutput/);
+    expect(() => op(() => 1, { displayName: 'x' } as never)).toThrow(/unknown key "displayName" in op options; allowed keys: name, kind, callDisplayName, postprocessInputs, postprocessOutput/);
   });
 });
 
