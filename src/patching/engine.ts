@@ -136,7 +136,7 @@ export function tracedMethod(original: Method, ctx: WrapContext): Method {
       depth.value--;
     }
     try {
-      observeResult(result, observation);
+      return observeResult(result, observation);
     } catch (error) {
       warnOnce(`observe:${target.opName}`, `observing ${target.opName} failed; its record may be incomplete: ${describeError(error)}`);
       stopWaiting(observation);
