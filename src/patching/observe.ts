@@ -3,9 +3,9 @@
  * application gets the very object the SDK made (same promise class, same helpers).
  */
 import { types } from 'node:util';
-import { describeError, warnOnce } from '../log.js';
 import { onProcessExit } from '../export/exit-tasks.js';
 import type { LiveCall } from '../trace/call.js';
+import { watchPromise } from '../trace/watch-promise.js';
 import { abortTest } from './errors.js';
 import { awaitHandoff } from './handoff.js';
 import { awaitStream, claimStream, observerTap, stopAwaitingStream, tapStreamClass } from './readable.js';
@@ -41,44 +41,17 @@ export function stopWaiting(o: Observation): void {
   stopAwaitingStream();
 }
 
-/** Watches what the SDK method returned and gives back what the application gets (see passThrough). */
+/** Watches what the SDK method returned and gives back what the application gets (trace/watch-promise.ts). */
 export function observeResult(result: unknown, o: Observation): unknown {
   if (isStainlessPromise(result)) observeStainlessPromise(result, o);
-  else if (!types.isPromise(result)) settleValue(result, o);
-  else if (Object.getPrototypeOf(result) === Promise.prototype) return passThrough(result as Promise<unknown>, o);
-  // A promise subclass carries methods of its own: the app must get that very object.
-  else (result as Promise<unknown>).then((value) => settleValue(value, o), (error) => settleError(error, o));
+  else if (types.isPromise(result)) {
+    return watchPromise(result as Promise<unknown>, {
+      value: (value) => settleValue(value, o),
+      error: (error) => settleError(error, o),
+      site: o.target.opName,
+    });
+  } else settleValue(result, o);
   return result;
-}
-
-/**
- * A plain promise (an async SDK method: Cohere's, Mistral's) says nothing of whether the app
- * handles it, and a reaction of tracewire's would mark it handled: a failed request the app
- * never awaits would stop being an unhandled rejection. So the app gets, in its place, the
- * promise of that reaction, which settles the same way one step later: unhandled exactly when
- * it would have been.
- */
-function passThrough(result: Promise<unknown>, o: Observation): Promise<unknown> {
-  return Promise.prototype.then.call(
-    result,
-    (value) => {
-      guarded(o, () => settleValue(value, o));
-      return value;
-    },
-    (error) => {
-      guarded(o, () => settleError(error, o));
-      throw error;
-    },
-  );
-}
-
-/** The app's promise must settle as the SDK's did, whatever tracewire's own step does. */
-function guarded(o: Observation, step: () => void): void {
-  try {
-    step();
-  } catch (error) {
-    warnOnce(`observe:${o.target.opName}`, `observing ${o.target.opName} failed; its record may be incomplete: ${describeError(error)}`);
-  }
 }
 
 function settleError(error: unknown, o: Observation): void {

@@ -12,6 +12,7 @@ import type { LiveCall } from './call.js';
 import { currentFrame, frameFor, storage } from './context.js';
 import { traceAsyncGenerator, traceGenerator } from './generators.js';
 import { inputsFromArgs, parameterList } from './params.js';
+import { watchPromise } from './watch-promise.js';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -52,8 +53,7 @@ export function op<F extends AnyFunction>(fn: F, options: OpOptions = {}): Op<F>
       throw error;
     }
     if (types.isPromise(result)) {
-      // A side branch that observes; the caller keeps the original promise and its rejection.
-      (result as Promise<unknown>).then((value) => call.succeed(value), (error) => call.fail(error));
+      return watchPromise(result as Promise<unknown>, { value: (value) => call.succeed(value), error: (error) => call.fail(error), site: opName });
     } else if (types.isGeneratorObject(result)) {
       // From a generator function, a bound one, or a function that returns a generator: the
       // call lasts as long as the iteration, and its output is what was yielded.

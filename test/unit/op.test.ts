@@ -27,12 +27,17 @@ describe('op() keeps the function shape', () => {
     expect(typeof call.summary.latencyMs).toBe('number');
   });
 
-  it('async stays async and the very same promise is returned', async () => {
+  it('async stays async: a plain promise comes back as one that settles the same way, a promise subclass as the very same object', async () => {
     const original = Promise.resolve('x');
     const fn = op(function same() {
       return original;
     });
-    expect(fn()).toBe(original);
+    const relayed = fn();
+    expect(Object.getPrototypeOf(relayed)).toBe(Promise.prototype);
+    await expect(relayed).resolves.toBe('x');
+    class Special<T> extends Promise<T> {}
+    const special = Special.resolve('y');
+    expect(op(() => special)()).toBe(special);
     const slow = op(async function slow(ms: number) {
       await new Promise((r) => setTimeout(r, ms));
       return ms * 2;

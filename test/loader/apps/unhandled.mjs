@@ -31,6 +31,10 @@ anthropic.messages.create(message);
 cohere.chat(cohereChat, noRetries);
 mistral.chat.complete(mistralChat);
 mistral.chat.stream(mistralChat);
+const failing = tracewire.op(async function failing() {
+  throw new RangeError('from the app');
+});
+failing();
 // Handled by the app, through the parsed result or the raw response: no unhandled rejection.
 await openai.chat.completions.create(chat).catch(() => {});
 await anthropic.messages.create(message).asResponse().catch(() => {});
@@ -40,6 +44,7 @@ await openai.chat.completions.parse(chat).catch(() => {});
 await cohere.chat(cohereChat, noRetries).catch(() => {});
 await cohere.chat(cohereChat, noRetries).withRawResponse().catch(() => {});
 await mistral.chat.complete(mistralChat).catch(() => {});
+await failing().catch(() => {});
 try {
   await mistral.chat.stream(mistralChat);
 } catch {}
