@@ -101,6 +101,35 @@ export function opaqueMarker(value: object, className: string): string | undefin
   return undefined;
 }
 
+/**
+ * A schema object of a validation library (Zod, Valibot, ArkType: "Standard Schema") is class
+ * internals, thousands of fields of them; what it means is its JSON Schema, which libraries
+ * implementing Standard JSON Schema produce. Undefined for other objects; the JSON Schema when
+ * it can be made, else null.
+ */
+export function standardSchemaOf(value: object): { vendor: string; jsonSchema: unknown } | undefined {
+  try {
+    return readStandardSchema(value);
+  } catch {
+    // A getter that throws: not recognisably a schema; the object is walked as any other.
+    return undefined;
+  }
+}
+
+function readStandardSchema(value: object): { vendor: string; jsonSchema: unknown } | undefined {
+  const props = (value as { '~standard'?: { vendor?: unknown; validate?: unknown; jsonSchema?: { input?: unknown } } })['~standard'];
+  if (props === null || typeof props !== 'object' || typeof props.validate !== 'function') return undefined;
+  const vendor = typeof props.vendor === 'string' ? props.vendor : 'unknown';
+  const input = props.jsonSchema?.input;
+  if (typeof input !== 'function') return { vendor, jsonSchema: null };
+  try {
+    return { vendor, jsonSchema: input.call(props.jsonSchema, { target: 'draft-2020-12' }) };
+  } catch {
+    // Some schemas have no JSON Schema (transforms, custom checks).
+    return { vendor, jsonSchema: null };
+  }
+}
+
 export function constructorName(proto: object): string {
   const ctor = (proto as { constructor?: unknown }).constructor;
   if (typeof ctor !== 'function') return '';

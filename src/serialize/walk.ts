@@ -6,7 +6,7 @@
  * becomes a marker string.
  */
 import { setKey } from '../copy-keys.js';
-import { constructorName, describeBinary, hrefWithoutCredentials, isBinary, opaqueMarker } from './builtins.js';
+import { constructorName, describeBinary, hrefWithoutCredentials, isBinary, opaqueMarker, standardSchemaOf } from './builtins.js';
 import {
   CIRCULAR, INVALID_DATE, PROMISE, TRUNCATED_DEPTH, TRUNCATED_KEY, TRUNCATED_SIZE, cutString,
   functionMarker, isStackOverflow, moreItemsMarker, moreKeysMarker, threwMarker, unserializableMarker,
@@ -144,12 +144,22 @@ class SnapshotWalk {
     const opaque = opaqueMarker(value, className);
     if (opaque !== undefined) return this.marker(opaque);
     if (hasToJSON(value)) return this.viaToJSON(value, depth);
+    const schema = standardSchemaOf(value);
+    if (schema !== undefined) return this.schema(className, schema, depth);
     const out: JsonObject = {};
     if (className !== '' && className !== 'Object') {
       out._type = className;
       this.bytes += className.length + 10;
     }
     return this.properties(out, value, depth, guarded);
+  }
+
+  private schema(className: string, { vendor, jsonSchema }: { vendor: string; jsonSchema: unknown }, depth: number): JsonObject {
+    const type = className || 'Schema';
+    const out: JsonObject = { _type: type, vendor };
+    this.bytes += type.length + vendor.length + 30;
+    this.put(out, 'jsonSchema', this.visit(jsonSchema, depth + 1) ?? null);
+    return out;
   }
 
   private error(error: Error, depth: number, guarded: boolean): JsonObject {

@@ -116,6 +116,17 @@ describe('chat.parse (its request bypasses chat.complete): one record', () => {
     const calls = await t.calls();
     expect(calls.map((c) => c.opName)).toEqual(['mistral.chat.parse']);
     expect(calls[0]!.inputs).toMatchObject(chatRequest);
+    // The schema as its JSON Schema, not the Zod object's internals.
+    expect(calls[0]!.inputs.responseFormat).toEqual({
+      _type: 'ZodObject',
+      vendor: 'zod',
+      jsonSchema: {
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        type: 'object',
+        properties: { setup: { type: 'string' }, punchline: { type: 'string' } },
+        required: ['setup', 'punchline'],
+      },
+    });
     expect((calls[0]!.output as any).choices[0].message.parsed).toEqual(parsed.choices![0]!.message!.parsed);
     expect(calls[0]!.summary.usage).toEqual({ 'mistral-tiny': { requests: 1, inputTokens: 11, outputTokens: 53, totalTokens: 64 } });
   });

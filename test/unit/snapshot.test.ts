@@ -151,6 +151,38 @@ describe('snapshot: built-in objects', () => {
   });
 });
 
+describe('snapshot: schema objects (Standard Schema)', () => {
+  class Schema {
+    internals = { checks: [1, 2, 3], cache: new Map() };
+    constructor(readonly standard: object) {}
+    get '~standard'(): object {
+      return this.standard;
+    }
+  }
+  const validate = () => ({ value: 1 });
+
+  it('are recorded as their JSON Schema when the library makes one, not as their internals', () => {
+    let target: unknown;
+    const schema = new Schema({
+      vendor: 'acme',
+      validate,
+      jsonSchema: { input: (options: { target: string }) => ((target = options.target), { type: 'string', maxLength: 3 }) },
+    });
+    expect(snapshot({ format: schema }).value).toEqual({ format: { _type: 'Schema', vendor: 'acme', jsonSchema: { type: 'string', maxLength: 3 } } });
+    expect(target).toBe('draft-2020-12');
+  });
+
+  it('are named by their library alone when no JSON Schema can be made, and a throwing schema is walked as any object', () => {
+    const noConverter = new Schema({ vendor: 'acme', validate });
+    const refuses = new Schema({ vendor: 'acme', validate, jsonSchema: { input: () => { throw new Error('has a transform'); } } });
+    const expected = { _type: 'Schema', vendor: 'acme', jsonSchema: null };
+    expect(snapshot([noConverter, refuses]).value).toEqual([expected, expected]);
+    const hostile = new Schema({});
+    Object.defineProperty(hostile, '~standard', { get: () => { throw new Error('no'); } });
+    expect(snapshot(hostile).value).toMatchObject({ _type: 'Schema', internals: { checks: [1, 2, 3] } });
+  });
+});
+
 describe('snapshot: hostile values never throw', () => {
   it('marks a throwing getter and keeps the rest of the object', () => {
     const hostile = { ok: 1, after: 'kept' };
