@@ -78,15 +78,18 @@ export interface Call {
 
 /**
  * Where finished calls go. `export` receives batches off the application's hot path; it may
- * be sync or async. A call can be exported more than once (a parent whose summary changed
- * after it ended, when a child that outlived it finished): keep the last version per `id`.
+ * be sync or async. A call can be exported more than once (see `acceptsRunning`): keep the
+ * last version per `id`.
  */
 export interface Exporter {
   readonly name: string;
   /**
    * True for an exporter that keeps the latest record per id (a store): it also gets the record
    * of a call that has children while that call still runs (status `running`, `endedAt` null),
-   * followed later by its final record with the same id. Others get final records only.
+   * and of an ended call while a descendant still runs, each followed later by the final record
+   * with the same id. Others get each call once, when it and everything under it ended (with
+   * its descendants' usage), unless a flush or the process exit comes first: then they get it
+   * as it is, and again when it is final.
    */
   readonly acceptsRunning?: boolean;
   export(calls: Call[]): void | Promise<void>;

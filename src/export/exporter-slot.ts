@@ -20,15 +20,16 @@ export interface Batch {
   readonly calls: Call[];
   /** The queue's size estimate of these calls. */
   readonly bytes: number;
-  /** How many of the calls are records of calls still running (Exporter.acceptsRunning). */
-  readonly running: number;
+  /** Records that may still change (the call runs, or a descendant does: LiveCall.final), if any. */
+  readonly provisional?: ReadonlySet<Call>;
 }
 
-/** The batch without its running calls' records, for an exporter that takes final records only. */
+/** The batch without provisional records, for an exporter that takes final records only. */
 function finalOnly(batch: Batch): Batch {
-  if (batch.running === 0) return batch;
-  const calls = batch.calls.filter((call) => call.status !== 'running');
-  return { calls, bytes: (batch.bytes * calls.length) / batch.calls.length, running: 0 };
+  const provisional = batch.provisional;
+  if (provisional === undefined) return batch;
+  const calls = batch.calls.filter((call) => !provisional.has(call));
+  return { calls, bytes: (batch.bytes * calls.length) / batch.calls.length };
 }
 
 export class ExporterSlot {
@@ -129,7 +130,7 @@ export class ExporterSlot {
     this.held = [];
   }
 
-  /** The batch as this exporter takes it: with running calls' records only if it keeps the latest per id. */
+  /** The batch as this exporter takes it: with provisional records only if it keeps the latest per id. */
   private taken(batch: Batch): Batch {
     return this.exporter.acceptsRunning === true ? batch : finalOnly(batch);
   }

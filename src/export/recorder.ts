@@ -14,6 +14,7 @@
 import { describeError, warn, warnOnce } from '../log.js';
 import type { ResolvedSettings } from '../settings.js';
 import type { LiveCall } from '../trace/call.js';
+import { releaseAwaitingDescendants } from '../trace/unfinished.js';
 import type { Call, Exporter } from '../types.js';
 import { ExporterSlot, type Batch } from './exporter-slot.js';
 import { toRecord } from './pipeline.js';
@@ -114,16 +115,17 @@ export class Recorder {
     }
     const records: Call[] = [];
     let bytes = 0;
-    let running = 0;
+    let provisional: Set<Call> | undefined;
     for (const call of calls) {
       call.queued = false;
       // As counted when queued: a running call's output may have arrived since.
       const size = call.queuedBytes;
       this.queuedBytes -= size;
       try {
-        records.push(toRecord(call, this.settings));
+        const record = toRecord(call, this.settings);
+        records.push(record);
         bytes += size;
-        if (!call.ended) running++;
+        if (!call.final) (provisional ??= new Set()).add(record);
       } catch (error) {
         this.dropped++;
         warnOnce('to-record', `a call could not be turned into a record and was dropped: ${describeError(error)}`);
@@ -131,7 +133,7 @@ export class Recorder {
     }
     if (this.queue.length === 0) this.queuedBytes = 0;
     this.exported += records.length;
-    return { calls: records, bytes, running };
+    return { calls: records, bytes, provisional };
   }
 
   /**
@@ -143,6 +145,8 @@ export class Recorder {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
+    // What is flushed is sent, also a call whose descendants still run (it may be sent again when they end).
+    releaseAwaitingDescendants();
     this.drain();
     const timedOut = await withTimeout(Promise.all(this.slots.map((slot) => slot.flush())), timeoutMs);
     if (timedOut) warn(`flush() gave up waiting for the exporters after ${timeoutMs} ms.`);

@@ -9,11 +9,11 @@ import { copyKeys } from '../copy-keys.js';
 import { keyRedactionFor } from '../privacy/redact.js';
 import { ShapeSite } from '../serialize/shape-copy.js';
 import { snapshot, type JsonValue } from '../serialize/snapshot.js';
-import { onProcessExit } from '../export/exit-tasks.js';
 import { state } from '../state.js';
 import type { CallException, CallHandle, CallKind, CallStatus, OpSettings, Summary, Usage } from '../types.js';
 import { toCallException } from './exception.js';
 import { idStamp, uuidv7 } from './ids.js';
+import { announcedRunning, awaitingDescendants } from './unfinished.js';
 import { addCostTo, addUsageTo, priceUsage } from './summary.js';
 
 /** Finds usage in an SDK method's output (an integration's `usage`), in objects made by each read: the call keeps them. */
@@ -80,6 +80,12 @@ export class LiveCall implements CallHandle {
   queuedBytes = 0;
   /** Set once the call was queued while running (announce). */
   private announced = false;
+  /** Children started while this call ran that are not final yet (see `final`). */
+  private openChildren = 0;
+  /** This call counts in its parent's `openChildren`. */
+  private counted = false;
+  /** Handed to every exporter although descendants still run (a flush or the exit asked for it). */
+  private released = false;
   /** Inputs and output after the privacy pipeline, set by the first export and reused by a re-export. */
   content: RecordContent | undefined = undefined;
   /**
@@ -102,7 +108,14 @@ export class LiveCall implements CallHandle {
     readonly attributes: Record<string, unknown>,
   ) {
     this.root = parent === undefined ? this : parent.root;
-    parent?.announce();
+    if (parent !== undefined) {
+      // A child started after its parent ended does not hold the parent's record back.
+      if (!parent.ended) {
+        parent.openChildren++;
+        this.counted = true;
+      }
+      parent.announce();
+    }
     spec.copySites ??= { inputs: new ShapeSite(), output: new ShapeSite() };
     const snap = snapshot(inputs, undefined, recordingRedaction(), spec.copySites.inputs);
     this.inputs = snap.value;
@@ -139,6 +152,29 @@ export class LiveCall implements CallHandle {
 
   get ended(): boolean {
     return this.endedAt !== null;
+  }
+
+  /**
+   * Ended, and so has everything started under it: its record will not change again. Exporters
+   * that cannot replace a record (otlp) get a call only then, so once, with its children's usage.
+   */
+  get final(): boolean {
+    return this.endedAt !== null && (this.openChildren === 0 || this.released);
+  }
+
+  /** For a flush or the exit: the record goes to every exporter as it is now. */
+  release(): void {
+    awaitingDescendants.delete(this);
+    this.released = true;
+    state.recorder?.enqueue(this);
+  }
+
+  /** A child became final: so may this call, and then its parent. */
+  private childFinal(): void {
+    if (--this.openChildren > 0 || !this.ended) return;
+    awaitingDescendants.delete(this);
+    state.recorder?.enqueue(this);
+    if (this.counted) this.parent!.childFinal();
   }
 
   /**
@@ -254,6 +290,8 @@ export class LiveCall implements CallHandle {
     if (this.pendingUsage === undefined) this.rollUpOwnUsage();
     // A call that is not queued has no batch to read its usage in.
     if (state.recorder?.enqueue(this) !== true) this.readPendingUsage();
+    if (this.openChildren > 0) awaitingDescendants.add(this);
+    else if (this.counted) this.parent!.childFinal();
   }
 
   private rollUpOwnUsage(): void {
@@ -284,15 +322,6 @@ export class LiveCall implements CallHandle {
     }
   }
 }
-
-/**
- * Calls recorded as running that have not ended. When the process ends first (a signal, an exit
- * with work still pending), they end as cancelled, rather than stay `running` in the store.
- */
-const announcedRunning = new Set<LiveCall>();
-onProcessExit(() => {
-  for (const call of [...announcedRunning]) call.cancel();
-});
 
 /**
  * Key redaction (SPEC §6) is applied while inputs and output are copied, so the copies held

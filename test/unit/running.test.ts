@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { flush, getCurrentCall, init, op } from '../../src/index.js';
+import { runExitTasks } from '../../src/export/exit-tasks.js';
 import { setLogSink } from '../../src/log.js';
 import type { LiveCall } from '../../src/trace/call.js';
 import type { Call } from '../../src/types.js';
@@ -91,5 +92,91 @@ describe('a call that is still running', () => {
     expect(running!.summary.usage).toEqual({ m: { requests: 2, inputTokens: 30, outputTokens: 2 } });
     release();
     await done;
+  });
+});
+
+describe('a call whose child outlives it', () => {
+  /** A parent that starts a child billed `tokens`, returns before it ends, and a way to end the child. */
+  function parentWithLateChild() {
+    const llm = op(async function llm(gate: Promise<void>) {
+      await gate;
+      (getCurrentCall() as LiveCall).addUsage('m', { requests: 1, inputTokens: 5, outputTokens: 1 });
+    }, { kind: 'llm' });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let child!: Promise<void>;
+    const parent = op(function parent() {
+      child = llm(gate);
+      return 'returned early';
+    });
+    return { run: () => (parent(), child), release };
+  }
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 60));
+  /** Every record an exporter that keeps no latest-per-id (otlp, console) is handed, in order. */
+  const finalOnly = () => ({ name: 'final-only', records: [] as Call[], export(calls: Call[]) { this.records.push(...calls); } });
+  const parents = (records: Call[]) => records.filter((c) => c.opName === 'parent');
+
+  it('reaches an exporter that cannot replace records once, when the child ends, with its usage; a store gets it at once and again', async () => {
+    clearTracewireEnv();
+    const otlpLike = finalOnly();
+    const storeLike = { ...finalOnly(), name: 'store-like', acceptsRunning: true };
+    init({ exporters: [storeLike, otlpLike], implicitlyPatchIntegrations: false });
+    const { run, release } = parentWithLateChild();
+    const child = run();
+    await settle();
+    // Ended, but its child runs: held from the final-only exporter, shown by the store.
+    expect(parents(otlpLike.records)).toEqual([]);
+    expect(parents(storeLike.records).map((c) => c.status)).toEqual(['success']);
+    release();
+    await child;
+    await settle();
+    const usage = { m: { requests: 1, inputTokens: 5, outputTokens: 1 } };
+    expect(parents(otlpLike.records).map((c) => c.summary.usage)).toEqual([usage]);
+    expect(otlpLike.records.map((c) => c.opName).sort()).toEqual(['llm', 'parent']);
+    expect(parents(storeLike.records).map((c) => c.summary.usage)).toEqual([undefined, usage]);
+  });
+
+  it('is handed over by a flush while the child still runs, and by the exit tasks', async () => {
+    clearTracewireEnv();
+    const otlpLike = finalOnly();
+    init({ exporters: [otlpLike], implicitlyPatchIntegrations: false });
+    const first = parentWithLateChild();
+    const child = first.run();
+    await settle();
+    expect(parents(otlpLike.records)).toEqual([]);
+    await flush();
+    expect(parents(otlpLike.records).map((c) => c.output)).toEqual(['returned early']);
+    first.release();
+    await child;
+    await flush();
+    // Sent again once complete: flushed while a descendant ran, it could not be final.
+    expect(parents(otlpLike.records).map((c) => c.summary.usage?.m?.inputTokens)).toEqual([undefined, 5]);
+
+    otlpLike.records.length = 0;
+    parentWithLateChild().run();
+    await settle();
+    expect(parents(otlpLike.records)).toEqual([]);
+    runExitTasks();
+    await flush();
+    expect(parents(otlpLike.records)).toHaveLength(1);
+  });
+
+  it('a grandparent waits for the grandchild through a child that ended first', async () => {
+    clearTracewireEnv();
+    const otlpLike = finalOnly();
+    init({ exporters: [otlpLike], implicitlyPatchIntegrations: false });
+    const { run, release } = parentWithLateChild();
+    let child!: Promise<void>;
+    const top = op(function top() {
+      child = run();
+    });
+    top();
+    await settle();
+    expect(otlpLike.records.map((c) => c.opName)).toEqual([]);
+    release();
+    await child;
+    await settle();
+    expect(otlpLike.records.map((c) => c.opName).sort()).toEqual(['llm', 'parent', 'top']);
+    expect(otlpLike.records.find((c) => c.opName === 'top')!.summary.usage).toEqual({ m: { requests: 1, inputTokens: 5, outputTokens: 1 } });
   });
 });
