@@ -7,12 +7,20 @@ const EXITING_KEY = Symbol.for('tracewire.exiting.v1');
 const holder = globalThis as unknown as Record<symbol, Set<() => void> | number | undefined>;
 const tasks = (holder[KEY] ??= new Set<() => void>()) as Set<() => void>;
 
+const LAST_KEY = Symbol.for('tracewire.exit-tasks-last.v1');
+const lastTasks = (holder[LAST_KEY] ??= new Set<() => void>()) as Set<() => void>;
+
 export function onProcessExit(task: () => void): void {
   tasks.add(task);
 }
 
+/** After every onProcessExit task: for ending what those tasks did not end in their own way. */
+export function onProcessExitLast(task: () => void): void {
+  lastTasks.add(task);
+}
+
 export function runExitTasks(): void {
-  for (const task of tasks) {
+  for (const task of [...tasks, ...lastTasks]) {
     try {
       task();
     } catch {

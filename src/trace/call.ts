@@ -13,7 +13,7 @@ import { state } from '../state.js';
 import type { CallException, CallHandle, CallKind, CallStatus, OpSettings, Summary, Usage } from '../types.js';
 import { toCallException } from './exception.js';
 import { idStamp, uuidv7 } from './ids.js';
-import { announcedRunning, awaitingDescendants } from './unfinished.js';
+import { addUnended, awaitingDescendants, removeUnended, type Unended } from './unfinished.js';
 import { addCostTo, addUsageTo, priceUsage } from './summary.js';
 
 /** Finds usage in an SDK method's output (an integration's `usage`), in objects made by each read: the call keeps them. */
@@ -43,7 +43,7 @@ export interface CallSpec {
   copySites?: { inputs: ShapeSite; output: ShapeSite };
 }
 
-export class LiveCall implements CallHandle {
+export class LiveCall implements CallHandle, Unended {
   readonly startedAt: number = Date.now();
   /** When the call started, in id order (ids.ts); the id string itself is made when first read. */
   private readonly idStamp: number = idStamp(this.startedAt);
@@ -80,6 +80,8 @@ export class LiveCall implements CallHandle {
   queuedBytes = 0;
   /** Set once the call was queued while running (announce). */
   private announced = false;
+  prevUnended: Unended | undefined = undefined;
+  nextUnended: Unended | undefined = undefined;
   /** Children started while this call ran that are not final yet (see `final`). */
   private openChildren = 0;
   /** This call counts in its parent's `openChildren`. */
@@ -121,6 +123,7 @@ export class LiveCall implements CallHandle {
     this.inputs = snap.value;
     this.inputBytes = snap.bytes;
     this.inputsExact = snap.exact === true;
+    addUnended(this);
   }
 
   /** What user code sees (CallHandle): everything recorded so far, usage of ended calls included. */
@@ -186,7 +189,6 @@ export class LiveCall implements CallHandle {
   private announce(): void {
     if (this.announced || this.ended) return;
     this.announced = true;
-    announcedRunning.add(this);
     state.recorder?.enqueue(this);
   }
 
@@ -286,7 +288,7 @@ export class LiveCall implements CallHandle {
     // end never precedes the start, even when the wall clock is set back during the call.
     this.endedAt = this.startedAt + Math.round(elapsed);
     this.summaryNow.latencyMs = roundMs(elapsed);
-    if (this.announced) announcedRunning.delete(this);
+    removeUnended(this);
     if (this.pendingUsage === undefined) this.rollUpOwnUsage();
     // A call that is not queued has no batch to read its usage in.
     if (state.recorder?.enqueue(this) !== true) this.readPendingUsage();

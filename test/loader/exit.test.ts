@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalStore } from '../../src/store/local-store.js';
 import { holdStoreLock } from '../helpers/lock-holder.js';
 import { assertBuilt, makeApp, removeApps, runApp, tempDir, tracewireWarnings, type RunResult } from '../helpers/node-app.js';
-import { APPS, SUPPORT, countByTag, readStore } from './records.js';
+import { APPS, SUPPORT, countByTag, readStore, tagOf } from './records.js';
 
 beforeAll(assertBuilt);
 afterAll(removeApps);
@@ -84,6 +84,18 @@ describe('flush when the process ends', () => {
     expect(calls.filter((c) => c.parentId === agent.id)).toHaveLength(3);
     // Its usage rolled up from the three calls, though it never ended by itself.
     expect(Object.keys(agent.summary.usage ?? {})).not.toEqual([]);
+  });
+
+  it.each(['exit-in-flight', 'sigterm-in-flight'])('%s: a call still waiting for its response, and a stream read partway, are stored as cancelled, not lost', async (mode) => {
+    const { run, store, project } = await runExitApp(mode);
+    expect(run.stderr).not.toContain('app failed');
+    const calls = await readStore(store, project);
+    expect(countByTag(calls)).toEqual({ ...EVERY_CALL, four: 1, five: 1 });
+    const four = calls.find((c) => tagOf(c) === 'four')!;
+    expect([four.status, four.endedAt === null, four.output]).toEqual(['cancelled', false, null]);
+    const five = calls.find((c) => tagOf(c) === 'five')!;
+    expect([five.status, (five.output as any)?.choices?.[0]?.message?.content]).toEqual(['cancelled', 'Hello']);
+    expect(calls.filter((c) => c.status === 'success')).toHaveLength(3);
   });
 
   it('SIGTERM with the app\'s own handler: its handler runs and the process is not killed by tracewire', async () => {
