@@ -31,7 +31,7 @@ export class Tracewire {
   }
 
   stats(): RecorderStats {
-    return state.recorder?.stats() ?? { queued: 0, queuedBytes: 0, exported: 0, dropped: 0 };
+    return state.recorder?.stats() ?? { queued: 0, queuedBytes: 0, exported: 0, dropped: 0, droppedByExporter: {} };
   }
 
   /**

@@ -92,6 +92,8 @@ export interface Exporter {
    * as it is, and again when it is final.
    */
   readonly acceptsRunning?: boolean;
+  /** Calls the exporter was given but could not deliver (a locked store, an unreachable endpoint), counted in `stats()`. */
+  readonly dropped?: number;
   export(calls: Call[]): void | Promise<void>;
   /** Everything handed to `export` so far is durable when this resolves. */
   flush?(): void | Promise<void>;

@@ -80,6 +80,10 @@ export class OtlpExporter implements Exporter {
   readonly url: string | undefined;
   sentSpans = 0;
   droppedSpans = 0;
+  /** Exporter.dropped: a span is one call. */
+  get dropped(): number {
+    return this.droppedSpans;
+  }
   /** Characters of serialized spans waiting for a request or in one not yet settled. */
   bufferedChars = 0;
   private readonly maxBufferedChars: number;

@@ -35,7 +35,10 @@ export interface RecorderStats {
   queued: number;
   queuedBytes: number;
   exported: number;
+  /** Calls lost: the queue was full, or an exporter fell behind or could not deliver them (counted once per exporter). */
   dropped: number;
+  /** Of those, per exporter name: what it fell behind on, and what it could not deliver. */
+  droppedByExporter: Record<string, number>;
 }
 
 export class Recorder {
@@ -184,8 +187,16 @@ export class Recorder {
   }
 
   stats(): RecorderStats {
-    const exporterDrops = this.slots.reduce((sum, slot) => sum + slot.dropped, 0);
-    return { queued: this.queue.length, queuedBytes: this.queuedBytes, exported: this.exported, dropped: this.dropped + exporterDrops };
+    const droppedByExporter: Record<string, number> = {};
+    let dropped = this.dropped;
+    for (const slot of this.slots) {
+      const own = slot.exporter.dropped;
+      const count = slot.dropped + (typeof own === 'number' && own > 0 ? own : 0);
+      const name = slot.exporter.name;
+      droppedByExporter[name] = (droppedByExporter[name] ?? 0) + count;
+      dropped += count;
+    }
+    return { queued: this.queue.length, queuedBytes: this.queuedBytes, exported: this.exported, dropped, droppedByExporter };
   }
 
   /** Flushes, then shuts down every exporter but those in `keep` (a new configuration uses them). */

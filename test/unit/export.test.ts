@@ -221,6 +221,28 @@ describe('the queue is bounded by bytes', () => {
   });
 });
 
+describe('stats()', () => {
+  it('counts, beside the queue\'s drops, the calls an exporter fell behind on or could not deliver, per exporter', async () => {
+    setLogSink(() => {});
+    const lossy = { name: 'lossy', dropped: 0, export(calls: Call[]) { lossy.dropped += calls.length; } };
+    const stuck = stuckExporter();
+    const client = init({ exporters: [lossy, stuck, 'memory'], maxQueueBytes: 8_000, implicitlyPatchIntegrations: false });
+    for (let i = 0; i < 4; i++) work(i);
+    await state.recorder!.flush(50);
+    // The stuck exporter's first export never ends: once its share is taken, it gets nothing more.
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 6; i++) work(i);
+      await state.recorder!.flush(30);
+    }
+    const stats = client.stats();
+    expect(stats.droppedByExporter.lossy).toBe(34);
+    expect(stats.droppedByExporter.memory).toBe(0);
+    expect(stats.droppedByExporter.stuck).toBeGreaterThan(0);
+    expect(stats.dropped).toBe(34 + stats.droppedByExporter.stuck!);
+    for (const finish of stuck.finish) finish();
+  });
+});
+
 describe('TRACEWIRE_DISABLED=true', () => {
   it('nothing is recorded or written, no file appears, op passes straight through', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'tw-disabled-')), 'store');
