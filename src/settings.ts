@@ -5,6 +5,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { warnOnce } from './log.js';
+import { parseOtelList } from './otel-env-list.js';
 import { rejectUnknownKeys } from './unknown-keys.js';
 import {
   CALL_KINDS,
@@ -92,30 +93,6 @@ function exportersFromEnv(env: Env): ExporterSpec[] | undefined {
     return false;
   });
   return valid.length > 0 ? (valid as ExporterSpec[]) : undefined;
-}
-
-function parseOtlpHeaders(raw: string | undefined): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (!raw) return headers;
-  for (const pair of raw.split(',')) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) {
-      warnOnce(`env:OTEL_EXPORTER_OTLP_HEADERS:${pair}`, 'OTEL_EXPORTER_OTLP_HEADERS has an entry without "key=value"; it is ignored.');
-      continue;
-    }
-    headers[decodedHeaderPart(pair.slice(0, eq).trim())] = decodedHeaderPart(pair.slice(eq + 1).trim());
-  }
-  return headers;
-}
-
-/** Percent-decoded (the OTLP exporter spec's encoding); a bad escape is kept as written, once reported. */
-function decodedHeaderPart(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    warnOnce('env:OTEL_EXPORTER_OTLP_HEADERS:encoding', 'OTEL_EXPORTER_OTLP_HEADERS has a malformed %-escape; that part is sent as written.');
-    return text;
-  }
 }
 
 function fail(option: string, expected: string, got: unknown): never {
@@ -241,7 +218,7 @@ export function resolveSettings(options: InitOptions = {}, env: Env = process.en
     maxQueueBytes: options.maxQueueBytes ?? DEFAULT_QUEUE_BYTES,
     otlp: {
       endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || undefined,
-      headers: parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
+      headers: Object.fromEntries(parseOtelList('OTEL_EXPORTER_OTLP_HEADERS', env.OTEL_EXPORTER_OTLP_HEADERS)),
     },
   };
 }

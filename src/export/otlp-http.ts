@@ -3,6 +3,7 @@
  * environment, and what a collector's answer says.
  */
 import { describeError, warnOnce } from '../log.js';
+import { parseOtelList } from '../otel-env-list.js';
 import { str, type KeyValue } from './otlp-span.js';
 
 /** Statuses a collector uses for "later" (OTLP/HTTP spec): anything else is not retried. */
@@ -18,19 +19,9 @@ export function tracesUrl(tracesEndpoint: string | undefined, endpoint: string |
   }
 }
 
-/** `OTEL_RESOURCE_ATTRIBUTES`: `key=value` pairs, comma-separated, values percent-encoded. */
+/** `OTEL_RESOURCE_ATTRIBUTES`: `key=value` pairs, comma-separated, percent-encoded. */
 export function resourceAttributesFrom(raw: string | undefined): KeyValue[] {
-  const out: KeyValue[] = [];
-  for (const pair of raw?.split(',') ?? []) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) continue;
-    try {
-      out.push(str(decodeURIComponent(pair.slice(0, eq).trim()), decodeURIComponent(pair.slice(eq + 1).trim())));
-    } catch {
-      // a malformed escape: that attribute is skipped, the others still apply
-    }
-  }
-  return out;
+  return parseOtelList('OTEL_RESOURCE_ATTRIBUTES', raw).map(([key, value]) => str(key, value));
 }
 
 /** `Retry-After` is either seconds or an HTTP date. */
