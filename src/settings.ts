@@ -95,10 +95,11 @@ function exportersFromEnv(env: Env): ExporterSpec[] | undefined {
   return valid.length > 0 ? (valid as ExporterSpec[]) : undefined;
 }
 
-function fail(option: string, expected: string, got: unknown): never {
-  // `option` names where it was passed when that is not init() ("op options.kind", "wrapOpenAI settings.enabled").
-  const where = /^(op options|wrap\w+ settings)\b/.test(option) ? 'tracewire' : 'tracewire.init';
-  throw new TypeError(`${where}: option "${option}" must be ${expected}; got ${describe(got)}.`);
+/** Options checked outside init() (op options, a wrapper's settings) name their place in `option` instead. */
+type Api = 'tracewire.init' | 'tracewire';
+
+function fail(option: string, expected: string, got: unknown, api: Api = 'tracewire.init'): never {
+  throw new TypeError(`${api}: option "${option}" must be ${expected}; got ${describe(got)}.`);
 }
 
 function describe(value: unknown): string {
@@ -166,31 +167,34 @@ function validateOptions(options: InitOptions): void {
 const INTEGRATION_KEYS = ['enabled', 'opSettings', 'streamUsage'] as const;
 const OP_SETTINGS_KEYS = ['name', 'kind', 'callDisplayName', 'postprocessInputs', 'postprocessOutput'] as const;
 
-/** An integration's settings, in init() (`where` = "integrations.openai") or a wrapper's second argument. */
-export function validateIntegrationSettings(value: unknown, where: string): asserts value is IntegrationSettings {
-  if (typeof value !== 'object' || value === null) fail(where, 'an object', value);
+/**
+ * An integration's settings: in init() (`where` = "integrations.openai"), or a wrapper's second
+ * argument (`where` = "wrapOpenAI settings", `api` = "tracewire").
+ */
+export function validateIntegrationSettings(value: unknown, where: string, api: Api = 'tracewire.init'): asserts value is IntegrationSettings {
+  if (typeof value !== 'object' || value === null) fail(where, 'an object', value, api);
   rejectUnknownKeys(value, INTEGRATION_KEYS, where);
   const s = value as IntegrationSettings;
-  if (s.enabled !== undefined && typeof s.enabled !== 'boolean') fail(`${where}.enabled`, 'a boolean', s.enabled);
-  if (s.streamUsage !== undefined && typeof s.streamUsage !== 'boolean') fail(`${where}.streamUsage`, 'a boolean', s.streamUsage);
+  if (s.enabled !== undefined && typeof s.enabled !== 'boolean') fail(`${where}.enabled`, 'a boolean', s.enabled, api);
+  if (s.streamUsage !== undefined && typeof s.streamUsage !== 'boolean') fail(`${where}.streamUsage`, 'a boolean', s.streamUsage, api);
   const op = s.opSettings;
   if (op === undefined) return;
-  if (typeof op !== 'object' || op === null) fail(`${where}.opSettings`, 'an object', op);
-  validateOpSettings(op, `${where}.opSettings`);
+  if (typeof op !== 'object' || op === null) fail(`${where}.opSettings`, 'an object', op, api);
+  validateOpSettings(op, `${where}.opSettings`, api);
 }
 
-/** Shared by init's integration settings and op() options. */
-export function validateOpSettings(op: object, where: string): void {
+/** Shared by integration settings and op() options (`where` = "op options", `api` = "tracewire"). */
+export function validateOpSettings(op: object, where: string, api: Api = 'tracewire.init'): void {
   rejectUnknownKeys(op, OP_SETTINGS_KEYS, where);
   const o = op as Record<string, unknown>;
-  if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) fail(`${where}.name`, 'a non-empty string', o.name);
+  if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) fail(`${where}.name`, 'a non-empty string', o.name, api);
   if (o.kind !== undefined && !(CALL_KINDS as readonly unknown[]).includes(o.kind)) {
-    fail(`${where}.kind`, `one of ${CALL_KINDS.join(', ')}`, o.kind);
+    fail(`${where}.kind`, `one of ${CALL_KINDS.join(', ')}`, o.kind, api);
   }
   const dn = o.callDisplayName;
-  if (dn !== undefined && typeof dn !== 'string' && typeof dn !== 'function') fail(`${where}.callDisplayName`, 'a string or a function', dn);
+  if (dn !== undefined && typeof dn !== 'string' && typeof dn !== 'function') fail(`${where}.callDisplayName`, 'a string or a function', dn, api);
   for (const hook of ['postprocessInputs', 'postprocessOutput']) {
-    if (o[hook] !== undefined && typeof o[hook] !== 'function') fail(`${where}.${hook}`, 'a function', o[hook]);
+    if (o[hook] !== undefined && typeof o[hook] !== 'function') fail(`${where}.${hook}`, 'a function', o[hook], api);
   }
 }
 

@@ -49,7 +49,7 @@ export function wrapClient<T>(client: T, name: IntegrationName, wrapperName: str
   if (client === null || typeof client !== 'object') {
     throw new TypeError(`${wrapperName}(client): expected a client instance; got ${client === null ? 'null' : typeof client}.`);
   }
-  if (overrides !== undefined) validateIntegrationSettings(overrides, `${wrapperName} settings`);
+  if (overrides !== undefined) validateIntegrationSettings(overrides, `${wrapperName} settings`, 'tracewire');
   if (!integration) return client;
   const settings = state.settings;
   // The environment wins before init() has run too: such a client is handed back untouched.

@@ -31,7 +31,7 @@ const OP_MARK = Symbol.for('tracewire.op');
 export function op<F extends AnyFunction>(fn: F, options: OpOptions = {}): Op<F> {
   if (typeof fn !== 'function') throw new TypeError(`op(fn): fn must be a function; got ${typeof fn}.`);
   if (typeof options !== 'object' || options === null) throw new TypeError('op(fn, options): options must be an object.');
-  validateOpSettings(options, 'op options');
+  validateOpSettings(options, 'op options', 'tracewire');
   const opName = options.name ?? (fn.name || 'anonymous');
   const kind = options.kind ?? 'function';
   const params = parameterList(fn);
