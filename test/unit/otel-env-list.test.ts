@@ -1,16 +1,10 @@
 /** OTEL_EXPORTER_OTLP_HEADERS and OTEL_RESOURCE_ATTRIBUTES are read by one parser, the same way. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resourceAttributesFrom } from '../../src/export/otlp-http.js';
-import { resetWarnings, setLogSink } from '../../src/log.js';
 import { parseOtelList } from '../../src/otel-env-list.js';
+import { warningsPerTest } from '../helpers/warnings.js';
 
-let warnings: string[];
-beforeEach(() => {
-  resetWarnings();
-  warnings = [];
-  setLogSink((_level, message) => warnings.push(message));
-});
-afterEach(() => setLogSink(undefined));
+const warnings = warningsPerTest();
 
 describe('key=value lists of the OpenTelemetry environment', () => {
   it('decodes percent-escapes in keys and values, trims around them, and skips empty entries', () => {

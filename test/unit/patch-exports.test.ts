@@ -1,8 +1,8 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openaiIntegration } from '../../integrations/openai/index.js';
-import { resetWarnings, setLogSink } from '../../src/log.js';
 import { originalOf } from '../../src/patching/engine.js';
 import { patchExports, resolvePath } from '../../src/patching/install.js';
+import { warningsPerTest } from '../helpers/warnings.js';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -33,12 +33,7 @@ function methodAt(exports: unknown, opName: string): unknown {
   return owner?.prototype[target.method];
 }
 
-let warnings: string[];
-beforeEach(() => {
-  resetWarnings();
-  warnings = [];
-  setLogSink((_level, message) => warnings.push(message));
-});
+const warnings = warningsPerTest();
 
 describe('patchExports on an SDK outside the tested range', () => {
   it('version 99.1.0: one warning naming openai@99.1.0, and every target is still patched', () => {

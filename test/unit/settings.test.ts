@@ -1,16 +1,10 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetWarnings, setLogSink } from '../../src/log.js';
+import { describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../src/settings.js';
+import { warningsPerTest } from '../helpers/warnings.js';
 
-let warnings: string[];
-beforeEach(() => {
-  resetWarnings();
-  warnings = [];
-  setLogSink((_level, message) => warnings.push(message));
-});
-afterEach(() => setLogSink(undefined));
+const warnings = warningsPerTest();
 
 describe('defaults', () => {
   it('resolves the documented defaults with no options and no environment', () => {
