@@ -102,10 +102,10 @@ export function opaqueMarker(value: object, className: string): string | undefin
 }
 
 /**
- * A schema object of a validation library (Zod, Valibot, ArkType: "Standard Schema") is class
- * internals, thousands of fields of them; what it means is its JSON Schema, which libraries
- * implementing Standard JSON Schema produce. Undefined for other objects; the JSON Schema when
- * it can be made, else null.
+ * A schema object of a validation library implementing "Standard Schema" (Zod's, a class
+ * instance) is internals, thousands of fields of them; what it means is its JSON Schema, which
+ * libraries implementing Standard JSON Schema produce. Undefined for other objects; the JSON
+ * Schema when it can be made, else null.
  */
 export function standardSchemaOf(value: object): { vendor: string; jsonSchema: unknown } | undefined {
   try {

@@ -18,6 +18,7 @@ export interface Unended {
  * joining and leaving it is two or three field writes, not a Set's hashing on every call. When
  * the process ends first (a signal, an exit, an empty event loop with calls still waiting) they
  * end as cancelled, with what they had, rather than be lost or stay `running` in the store.
+ * A call whose promise never settles stays listed, as that promise's own chain stays pending.
  */
 let newest: Unended | undefined;
 
