@@ -143,13 +143,13 @@ export class Recorder {
    * Resolves when everything recorded so far was handed over (batches held for a busy exporter
    * included) and exported, and each exporter flushed (true); or when `timeoutMs` passed (false).
    */
-  async flush(timeoutMs = FLUSH_TIMEOUT_MS): Promise<boolean> {
+  async flush(timeoutMs = FLUSH_TIMEOUT_MS, { releaseUnfinal = true } = {}): Promise<boolean> {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
     // What is flushed is sent, also a call whose descendants still run (it may be sent again when they end).
-    releaseAwaitingDescendants();
+    if (releaseUnfinal) releaseAwaitingDescendants();
     this.drain();
     const timedOut = await withTimeout(Promise.all(this.slots.map((slot) => slot.flush())), timeoutMs);
     if (timedOut) warn(`flush() gave up waiting for the exporters after ${timeoutMs} ms.`);

@@ -120,13 +120,16 @@ describe('a call whose child outlives it', () => {
     clearTracewireEnv();
     const otlpLike = finalOnly();
     const storeLike = { ...finalOnly(), name: 'store-like', acceptsRunning: true };
-    init({ exporters: [storeLike, otlpLike], implicitlyPatchIntegrations: false });
+    const tw = init({ exporters: [storeLike, otlpLike, 'memory'], implicitlyPatchIntegrations: false });
     const { run, release } = parentWithLateChild();
     const child = run();
     await settle();
     // Ended, but its child runs: held from the final-only exporter, shown by the store.
     expect(parents(otlpLike.records)).toEqual([]);
     expect(parents(storeLike.records).map((c) => c.status)).toEqual(['success']);
+    // Reading the store back does not hand it over either.
+    expect((await tw.getCalls({ filter: { opNames: ['parent'] } })).map((c) => c.status)).toEqual(['success']);
+    expect(parents(otlpLike.records)).toEqual([]);
     release();
     await child;
     await settle();
