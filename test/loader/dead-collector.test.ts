@@ -3,9 +3,8 @@
  * (a small multiple of maxQueueBytes, recorder.ts documents it); calls past it are dropped and
  * counted. And an app that ends with a backlog for it is not kept alive round after round.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localServer } from '../helpers/local-server.js';
 import { assertBuilt, makeApp, removeApps, resultOf, runApp } from '../helpers/node-app.js';
 import { APPS } from './records.js';
 
@@ -13,17 +12,7 @@ beforeAll(assertBuilt);
 afterAll(removeApps);
 
 describe('otlp behind a collector that never answers', () => {
-  let silent: Server;
-  let endpoint = '';
-  beforeAll(async () => {
-    silent = createServer(() => {}); // takes requests, never answers
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    silent.closeAllConnections();
-    await new Promise((resolve) => silent.close(resolve));
-  });
+  const silent = localServer(() => {}); // takes requests, never answers
 
   it('maxQueueBytes 8 MiB: the heap grows by tens of MB at most, drops are counted', async () => {
     const dir = makeApp([`${APPS}otlp-memory.mjs`]);
@@ -39,7 +28,7 @@ describe('otlp behind a collector that never answers', () => {
     let doneAt = 0;
     const run = await runApp(dir, 'otlp-backlog.mjs', {
       // Each attempt times out at once: a round is its backoff, about 8 s.
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '100' },
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: silent.endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '100' },
       timeoutMs: 90_000,
       onLine: (line) => {
         if (line === 'done') doneAt = Date.now();

@@ -3,9 +3,8 @@
  * registered; with none, the calls recorded just before reach asynchronous exporters too
  * (a bounded wait), and the process still dies by the signal.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localServer } from '../helpers/local-server.js';
 import { assertBuilt, makeApp, removeApps, runApp, tempDir, type RunResult } from '../helpers/node-app.js';
 import { APPS } from './records.js';
 
@@ -48,41 +47,30 @@ describe("the application's own SIGINT/SIGTERM handler keeps control", () => {
 });
 
 describe('SIGTERM with no handler of its own and an asynchronous exporter (otlp)', () => {
-  let collector: Server;
-  let endpoint = '';
   let spans = 0;
   /** When set, requests are held and never answered. */
   let silent = false;
-
-  beforeAll(async () => {
-    collector = createServer((req: IncomingMessage, res: ServerResponse) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        if (silent) return;
-        spans += JSON.parse(body).resourceSpans[0].scopeSpans[0].spans.length;
-        res.end('{}');
-      });
+  const collector = localServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      if (silent) return;
+      spans += JSON.parse(body).resourceSpans[0].scopeSpans[0].spans.length;
+      res.end('{}');
     });
-    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
-    endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    collector.closeAllConnections();
-    await new Promise((resolve) => collector.close(resolve));
   });
 
   it('the calls recorded just before are sent, then the process dies by SIGTERM', async () => {
     silent = false;
     spans = 0;
-    const run = await runSignalled({ EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }, 'SIGTERM');
+    const run = await runSignalled({ EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint }, 'SIGTERM');
     expect(run.signal, run.stderr).toBe('SIGTERM');
     expect(spans).toBe(5);
   });
 
   it('a collector that never answers: the process still dies by SIGTERM, after about 2 s', async () => {
     silent = true;
-    const run = await runSignalled({ EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }, 'SIGTERM');
+    const run = await runSignalled({ EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint }, 'SIGTERM');
     expect(run.signal, run.stderr).toBe('SIGTERM');
     expect(run.afterSignalMs).toBeGreaterThanOrEqual(1900);
     expect(run.afterSignalMs).toBeLessThan(6000);
@@ -90,7 +78,7 @@ describe('SIGTERM with no handler of its own and an asynchronous exporter (otlp)
 
   it('a second SIGTERM during that wait ends the process at once', async () => {
     silent = true;
-    const run = await runSignalled({ EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }, 'SIGTERM', 200);
+    const run = await runSignalled({ EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint }, 'SIGTERM', 200);
     expect(run.signal, run.stderr).toBe('SIGTERM');
     expect(run.afterSignalMs).toBeLessThan(1500);
   });

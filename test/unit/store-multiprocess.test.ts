@@ -121,6 +121,21 @@ function integrityCheck(dir: string): unknown {
   }
 }
 
+/** The store at `dir` holds `total` calls, among them ids `${name}-0` to `${name}-${count - 1}` of each writer, and is intact. */
+function expectEveryWrite(dir: string, total: number, writers: ReadonlyArray<readonly [string, number]>): void {
+  const store = LocalStore.open(dir);
+  try {
+    const ids = new Set(store.getCalls(undefined, 'multi').map((call) => call.id));
+    expect(ids.size).toBe(total);
+    for (const [name, count] of writers) {
+      for (let i = 0; i < count; i++) expect(ids.has(`${name}-${i}`)).toBe(true);
+    }
+  } finally {
+    store.close();
+  }
+  expect(integrityCheck(dir)).toBe('ok');
+}
+
 it('loses nothing when 4 processes write 2,000 calls each at the same time', async () => {
   const dir = join(workDir, 'concurrent');
   const writers = ['w0', 'w1', 'w2', 'w3'];
@@ -131,17 +146,7 @@ it('loses nothing when 4 processes write 2,000 calls each at the same time', asy
     expect(result.committed).toBe(2_000);
   }
 
-  const store = LocalStore.open(dir);
-  try {
-    const ids = new Set(store.getCalls(undefined, 'multi').map((call) => call.id));
-    expect(ids.size).toBe(8_000);
-    for (const name of writers) {
-      for (let i = 0; i < 2_000; i++) expect(ids.has(`${name}-${i}`)).toBe(true);
-    }
-  } finally {
-    store.close();
-  }
-  expect(integrityCheck(dir)).toBe('ok');
+  expectEveryWrite(dir, 8_000, writers.map((name) => [name, 2_000]));
 }, 120_000);
 
 it('loses nothing when 2 processes record through the local exporter while 2 others write at once', async () => {
@@ -164,17 +169,7 @@ it('loses nothing when 2 processes record through the local exporter while 2 oth
     expect(result.committed).toBe(2_000);
   }
 
-  const store = LocalStore.open(dir);
-  try {
-    const ids = new Set(store.getCalls(undefined, 'multi').map((call) => call.id));
-    expect(ids.size).toBe(1 + 10_000);
-    for (const [name, count] of [['e0', 3_000], ['e1', 3_000], ['w0', 2_000], ['w1', 2_000]] as const) {
-      for (let i = 0; i < count; i++) expect(ids.has(`${name}-${i}`)).toBe(true);
-    }
-  } finally {
-    store.close();
-  }
-  expect(integrityCheck(dir)).toBe('ok');
+  expectEveryWrite(dir, 1 + 10_000, [['e0', 3_000], ['e1', 3_000], ['w0', 2_000], ['w1', 2_000]]);
 }, 120_000);
 
 it('a process whose last act is `await flush()` waits for a held lock instead of ending', async () => {
