@@ -66,7 +66,7 @@ export class Tracewire {
   /** With tracing disabled nothing is stored (and no store file is created), so there is nothing to read. */
   private async readable(): Promise<CallReader | undefined> {
     if (this.settings.disabled) return undefined;
-    // Reading the store (which has every record, provisional ones too) must not change what other exporters get.
+    // Reading the store (which has every record, running ones too) must not change what other exporters get.
     await state.recorder?.flush(undefined, { releaseUnfinal: false });
     const reader = this.exporters.find(isReader);
     if (!reader) {

@@ -20,15 +20,18 @@ export interface Batch {
   readonly calls: Call[];
   /** The queue's size estimate of these calls. */
   readonly bytes: number;
-  /** Records that may still change (the call runs, or a descendant does: LiveCall.final), if any. */
-  readonly provisional?: ReadonlySet<Call>;
+  /**
+   * Records only for exporters that keep the latest record per id (LiveCall.claimFinalExport):
+   * the call or a descendant still runs, or its final record was sent already. If any.
+   */
+  readonly storeOnly?: ReadonlySet<Call>;
 }
 
-/** The batch without provisional records, for an exporter that takes final records only. */
+/** The batch without store-only records, for an exporter that takes final records only. */
 function finalOnly(batch: Batch): Batch {
-  const provisional = batch.provisional;
-  if (provisional === undefined) return batch;
-  const calls = batch.calls.filter((call) => !provisional.has(call));
+  const storeOnly = batch.storeOnly;
+  if (storeOnly === undefined) return batch;
+  const calls = batch.calls.filter((call) => !storeOnly.has(call));
   return { calls, bytes: (batch.bytes * calls.length) / batch.calls.length };
 }
 
@@ -130,7 +133,7 @@ export class ExporterSlot {
     this.held = [];
   }
 
-  /** The batch as this exporter takes it: with provisional records only if it keeps the latest per id. */
+  /** The batch as this exporter takes it: with store-only records only if it keeps the latest per id. */
   private taken(batch: Batch): Batch {
     return this.exporter.acceptsRunning === true ? batch : finalOnly(batch);
   }

@@ -118,7 +118,7 @@ export class Recorder {
     }
     const records: Call[] = [];
     let bytes = 0;
-    let provisional: Set<Call> | undefined;
+    let storeOnly: Set<Call> | undefined;
     for (const call of calls) {
       call.queued = false;
       // As counted when queued: a running call's output may have arrived since.
@@ -128,7 +128,7 @@ export class Recorder {
         const record = toRecord(call, this.settings);
         records.push(record);
         bytes += size;
-        if (!call.final) (provisional ??= new Set()).add(record);
+        if (!call.claimFinalExport()) (storeOnly ??= new Set()).add(record);
       } catch (error) {
         this.dropped++;
         warnOnce('to-record', `a call could not be turned into a record and was dropped: ${describeError(error)}`);
@@ -136,7 +136,7 @@ export class Recorder {
     }
     if (this.queue.length === 0) this.queuedBytes = 0;
     this.exported += records.length;
-    return { calls: records, bytes, provisional };
+    return { calls: records, bytes, storeOnly };
   }
 
   /**

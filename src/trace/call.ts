@@ -43,6 +43,9 @@ export interface CallSpec {
   copySites?: { inputs: ShapeSite; output: ShapeSite };
 }
 
+const NOT_SENT = 0, SENT_RELEASED = 1, SENT_COMPLETE = 2;
+type FinalExport = typeof NOT_SENT | typeof SENT_RELEASED | typeof SENT_COMPLETE;
+
 export class LiveCall implements CallHandle, Unended {
   readonly startedAt: number = Date.now();
   /** When the call started, in id order (ids.ts); the id string itself is made when first read. */
@@ -88,6 +91,8 @@ export class LiveCall implements CallHandle, Unended {
   private counted = false;
   /** Handed to every exporter although descendants still run (a flush or the exit asked for it). */
   private released = false;
+  /** How far the record went to the exporters that cannot replace it (claimFinalExport). */
+  private sentFinal: FinalExport = NOT_SENT;
   /** Inputs and output after the privacy pipeline, set by the first export and reused by a re-export. */
   content: RecordContent | undefined = undefined;
   /**
@@ -158,11 +163,18 @@ export class LiveCall implements CallHandle, Unended {
   }
 
   /**
-   * Ended, and so has everything started under it: its record will not change again. Exporters
-   * that cannot replace a record (otlp) get a call only then, so once, with its children's usage.
+   * Whether this export of the call goes to the exporters that cannot replace a record (otlp):
+   * once it ended and so did everything started under it, so once, with its children's usage;
+   * a call released unfinished (a flush, the exit) goes as it is, then once more when complete.
+   * A child started after the call ended changes its usage later still: that change reaches the
+   * stores only, as a span cannot be sent twice under one id (the child's own record has it).
    */
-  get final(): boolean {
-    return this.endedAt !== null && (this.openChildren === 0 || this.released);
+  claimFinalExport(): boolean {
+    if (this.endedAt === null) return false;
+    const level = this.openChildren === 0 ? SENT_COMPLETE : this.released ? SENT_RELEASED : NOT_SENT;
+    if (level <= this.sentFinal) return false;
+    this.sentFinal = level;
+    return true;
   }
 
   /** For a flush or the exit: the record goes to every exporter as it is now. */

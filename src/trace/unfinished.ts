@@ -47,7 +47,7 @@ onProcessExitLast(() => {
 });
 
 /**
- * Ended calls whose descendants still run (LiveCall.final). A flush, and the exit, hand them to
+ * Ended calls whose descendants still run (LiveCall.claimFinalExport). A flush, and the exit, hand them to
  * every exporter as they are: a descendant may never end (a stream nobody reads), and what is
  * flushed is sent.
  */

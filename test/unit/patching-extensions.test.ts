@@ -129,6 +129,26 @@ describe('tapStreamClass', () => {
     expect(tapStreamClass(class NotAStream {})).toBe(false);
   });
 
+  it('a pull that rejects without erroring the controller is reported as the error, and the reader still gets it', async () => {
+    class RejectingStream extends ReadableStream<number> {
+      constructor() {
+        let pulls = 0;
+        super({
+          async pull(controller) {
+            if (pulls++ === 0) return controller.enqueue(1);
+            throw new Error('connection reset');
+          },
+        });
+      }
+    }
+    tapStreamClass(RejectingStream);
+    const reports: unknown[] = [];
+    const stream = whileWaiting(() => new RejectingStream());
+    claimStream(stream, () => ({ ...tap, chunk: (item) => reports.push(item), error: (error) => reports.push(error) }));
+    await expect(read(stream)).rejects.toThrow('connection reset');
+    expect(reports).toEqual([1, new Error('connection reset')]);
+  });
+
   it('a relay nobody claims stops holding after 64 reports: an untraced stream of the class keeps nothing', async () => {
     const items = Array.from({ length: 100 }, (_, i) => i);
     const stream = whileWaiting(() => new SdkStream(items));

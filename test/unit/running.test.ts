@@ -164,6 +164,33 @@ describe('a call whose child outlives it', () => {
     expect(parents(otlpLike.records)).toHaveLength(1);
   });
 
+  it('a child started after its parent ended leaves the parent sent once to such an exporter; a store gets the roll-up', async () => {
+    clearTracewireEnv();
+    const otlpLike = finalOnly();
+    const storeLike = { ...finalOnly(), name: 'store-like', acceptsRunning: true };
+    init({ exporters: [storeLike, otlpLike], implicitlyPatchIntegrations: false });
+    const llm = op(async function llm() {
+      (getCurrentCall() as LiveCall).addUsage('m', { requests: 1, inputTokens: 5, outputTokens: 1 });
+    }, { kind: 'llm' });
+    let late!: Promise<void>;
+    const started = new Promise<void>((resolve) => {
+      // The timer runs in the parent's context, after the parent returned and ended.
+      op(function parent() {
+        setTimeout(() => resolve((late = llm())), 80);
+        return 'returned';
+      })();
+    });
+    await settle();
+    await started;
+    await late;
+    await settle();
+    // A span cannot be sent twice under one id: the late child's usage is on its own span.
+    expect(parents(otlpLike.records).map((c) => c.summary.usage)).toEqual([undefined]);
+    expect(otlpLike.records.map((c) => c.opName).sort()).toEqual(['llm', 'parent']);
+    expect(otlpLike.records.find((c) => c.opName === 'llm')!.parentId).toBe(parents(otlpLike.records)[0]!.id);
+    expect(parents(storeLike.records).map((c) => c.summary.usage?.m?.inputTokens)).toEqual([undefined, 5]);
+  });
+
   it('a grandparent waits for the grandchild through a child that ended first', async () => {
     clearTracewireEnv();
     const otlpLike = finalOnly();

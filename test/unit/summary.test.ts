@@ -1,21 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setPricer } from '../../src/cost/index.js';
-import { flush, getCurrentCall, op } from '../../src/index.js';
+import { setPricer, type Pricer } from '../../src/cost/index.js';
+import { flush, getCurrentCall, init, op } from '../../src/index.js';
 import { beginCall } from '../../src/trace/api.js';
 import type { LiveCall, UsageReader } from '../../src/trace/call.js';
 import { currentFrame } from '../../src/trace/context.js';
 import type { Usage } from '../../src/types.js';
-import { traced, type Traced } from '../helpers/collect.js';
+import { CollectingExporter, traced, type Traced } from '../helpers/collect.js';
 
 let t: Traced;
+/** $1 per input token and $2 per output token, for numbers that are easy to check by hand. */
+const byHand: Pricer = ({ usage }) => {
+  const inputCost = usage.inputTokens ?? 0;
+  const outputCost = 2 * (usage.outputTokens ?? 0);
+  return { inputCost, outputCost, totalCost: inputCost + outputCost };
+};
 beforeEach(() => {
   t = traced();
-  // $1 per input token and $2 per output token, for numbers that are easy to check by hand.
-  setPricer(({ usage }) => {
-    const inputCost = usage.inputTokens ?? 0;
-    const outputCost = 2 * (usage.outputTokens ?? 0);
-    return { inputCost, outputCost, totalCost: inputCost + outputCost };
-  });
+  setPricer(byHand);
 });
 afterEach(() => setPricer(undefined));
 
@@ -69,7 +70,16 @@ describe('summary roll-up', () => {
     expect(p.summary.totalCost).toBeUndefined();
   });
 
-  it('a child that ends after its parent still rolls up: the parent is exported again', async () => {
+  it('a child that ends after its parent still rolls up: the parent is exported again to the stores', async () => {
+    // A store keeps the latest record per id; the exporter of traced() is one that cannot (otlp-like).
+    const store = Object.assign(new CollectingExporter(), { acceptsRunning: true });
+    const finalOnly = new CollectingExporter();
+    init({ exporters: [store, finalOnly], implicitlyPatchIntegrations: false });
+    setPricer(byHand);
+    const one = async (exporter: CollectingExporter) => {
+      await flush();
+      return exporter.calls.find((c) => c.opName === 'parent')!;
+    };
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let pending!: Promise<string>;
@@ -81,16 +91,19 @@ describe('summary roll-up', () => {
       return 'returned early';
     });
     parent();
-    const before = await t.one('parent');
+    const before = await one(store);
     expect(before.summary.usage).toBeUndefined();
     release();
     await pending;
-    const after = await t.one('parent');
+    const after = await one(store);
     expect(after.summary.usage).toEqual({ late: { requests: 1, inputTokens: 7, outputTokens: 1 } });
     expect(after.summary.totalCost).toBe(9);
     // The first record keeps the summary it was exported with.
     expect(before.summary.usage).toBeUndefined();
     expect(before.summary.totalCost).toBeUndefined();
+    // An exporter that cannot replace a record got the parent once, when it ended.
+    expect(await one(finalOnly)).toBe(before);
+    expect(finalOnly.calls.map((c) => c.opName).sort()).toEqual(['llm', 'parent']);
   });
 
   it('only a call that became a context can get children; the others are leaves', async () => {
