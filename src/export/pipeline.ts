@@ -9,7 +9,8 @@ import { applyPrivacy, keyRedactionFor } from '../privacy/index.js';
 import { isoTime } from '../serialize/iso-time.js';
 import { snapshot } from '../serialize/snapshot.js';
 import type { ResolvedSettings } from '../settings.js';
-import type { LiveCall, RecordContent } from '../trace/call.js';
+import type { LiveCall } from '../trace/call.js';
+import type { RecordContent } from '../trace/call-spec.js';
 import type { Call, Summary } from '../types.js';
 
 /**

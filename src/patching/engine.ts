@@ -7,7 +7,7 @@
 import { describeError, warnOnce } from '../log.js';
 import { state } from '../state.js';
 import { beginCall, enterCall } from '../trace/api.js';
-import type { CallSpec } from '../trace/call.js';
+import type { CallSpec } from '../trace/call-spec.js';
 import { currentFrame, type Frame } from '../trace/context.js';
 import type { IntegrationSettings } from '../types.js';
 import { beforeCall, observeResult, stopWaiting } from './observe.js';

@@ -4,7 +4,8 @@
  * helper streams all pass through the observer exactly once and see the same chunks.
  */
 import { describeError, warnOnce } from '../log.js';
-import type { LiveCall, UsageReader } from '../trace/call.js';
+import type { LiveCall } from '../trace/call.js';
+import type { UsageReader } from '../trace/call-spec.js';
 import { trackBranches, watchAbandonment } from './abandoned.js';
 import type { StreamReducer } from './types.js';
 

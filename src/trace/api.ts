@@ -3,7 +3,8 @@ import { assignKeys } from '../copy-keys.js';
 import { activeOtelSpanContext } from '../export/otel-context.js';
 import { state } from '../state.js';
 import type { CallHandle } from '../types.js';
-import { LiveCall, type CallSpec } from './call.js';
+import { LiveCall } from './call.js';
+import type { CallSpec } from './call-spec.js';
 import { currentFrame, frameFor, storage, type Frame } from './context.js';
 
 /**

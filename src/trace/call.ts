@@ -10,38 +10,12 @@ import { keyRedactionFor } from '../privacy/redact.js';
 import { ShapeSite } from '../serialize/shape-copy.js';
 import { snapshot, type JsonValue } from '../serialize/snapshot.js';
 import { state } from '../state.js';
-import type { CallException, CallHandle, CallKind, CallStatus, OpSettings, Summary, Usage } from '../types.js';
+import type { CallException, CallHandle, CallStatus, Summary, Usage } from '../types.js';
+import type { CallSpec, RecordContent, UsageReader } from './call-spec.js';
 import { toCallException } from './exception.js';
 import { idStamp, uuidv7 } from './ids.js';
 import { addUnended, awaitingDescendants, removeUnended, type Unended } from './unfinished.js';
-import { addCostTo, addUsageTo, priceUsage } from './summary.js';
-
-/** Finds usage in an SDK method's output (an integration's `usage`), in objects made by each read: the call keeps them. */
-export type UsageReader = (output: unknown, inputs: Record<string, unknown>) => Array<{ model: string; usage: Usage }>;
-
-/** What export/pipeline.ts makes of `inputs` and `output` (undefined while the call runs). */
-export interface RecordContent {
-  inputs: Record<string, unknown>;
-  output: unknown;
-}
-
-/**
- * What a call is, apart from its inputs: the same for every call of one op or one SDK method to
- * one server, so callers may share one object. Inputs are passed beside it and only their
- * snapshot is kept: a queued call must not keep the application's arguments alive.
- */
-export interface CallSpec {
-  opName: string;
-  kind: CallKind;
-  /** The op's or integration's settings: display name and postprocess hooks. */
-  settings?: OpSettings;
-  /** Facts about the call (integration, provider, base URL), merged over the context's attributes. */
-  attributes?: Record<string, unknown>;
-  /** Who served the call, for pricing. */
-  provider?: string;
-  /** Where this op's inputs and outputs are copied, so each learns its own shapes; made by the first call. */
-  copySites?: { inputs: ShapeSite; output: ShapeSite };
-}
+import { addUsageTo, rollUp } from './summary.js';
 
 const NOT_SENT = 0, SENT_RELEASED = 1, SENT_COMPLETE = 2;
 type FinalExport = typeof NOT_SENT | typeof SENT_RELEASED | typeof SENT_COMPLETE;
@@ -63,17 +37,14 @@ export class LiveCall implements CallHandle, Unended {
   /** `summary` without the usage still waiting to be read (see `pendingUsage`). */
   readonly summaryNow: Summary = {};
   /**
-   * Usage reported for this call itself, per model in the order reported (descendants roll
-   * into `summary.usage` only). Pairs rather than a Map: a call reports one model or two, and
-   * a Map costs far more to build and to keep. Dropped once rolled up at the end.
+   * Usage reported for this call itself, per model, until rolled up at the end. Pairs, not a
+   * Map: a call reports one model or two, and a Map costs far more to build and to keep.
    */
   private ownUsage: Array<[string, Usage]> | undefined = undefined;
   /**
-   * How to read this call's usage from its output, when that is left to the export batch: the
-   * output and inputs were copied exactly, so reading the copies gives what reading the
-   * originals would have, and pricing and rolling it up then run in a batch, not between the
-   * SDK's response and the application. Read at the latest before the call's record is made,
-   * or as soon as anyone reads a `summary`.
+   * How to read this call's usage from the exact copies of its output and inputs, left to the
+   * export batch so that pricing and roll-up run there, not between the SDK's response and the
+   * application. Read at the latest before the record is made, or when a `summary` is read.
    */
   private pendingUsage: UsageReader | undefined = undefined;
   private readonly inputsExact: boolean;
@@ -82,10 +53,10 @@ export class LiveCall implements CallHandle, Unended {
   /** What the export queue counted for the call when it was queued, to take off when it leaves. */
   queuedBytes = 0;
   /** Set once the call was queued while running (announce). */
-  private announced = false;
+  announced = false;
   prevUnended: Unended | undefined = undefined;
   nextUnended: Unended | undefined = undefined;
-  /** Children started while this call ran that are not final yet (see `final`). */
+  /** Children started while this call ran that are not complete yet (see claimFinalExport). */
   private openChildren = 0;
   /** This call counts in its parent's `openChildren`. */
   private counted = false;
@@ -312,27 +283,7 @@ export class LiveCall implements CallHandle, Unended {
     const own = this.ownUsage;
     if (own) {
       this.ownUsage = undefined;
-      this.rollUp(own);
-    }
-  }
-
-  /** Adds this call's usage and cost to itself and every ancestor; ancestors already exported are sent again. */
-  private rollUp(usageByModel: Array<[string, Usage]>): void {
-    for (const [model, usage] of usageByModel) {
-      const cost = priceUsage(this.spec.provider, model, usage, this.startedAt);
-      for (let call: LiveCall | undefined = this; call; call = call.parent) {
-        const summary = call.summaryNow;
-        summary.usage ??= {};
-        const target = summary.usage[model];
-        if (target) addUsageTo(target, usage);
-        // The entry is this call's own and dropped after the roll-up: its summary may keep it.
-        else summary.usage[model] = call === this ? usage : copyKeys(usage);
-        if (cost) addCostTo(summary, model, cost);
-      }
-    }
-    // A running ancestor's record in the store shows the usage so far (once per batch: the queue keeps a call once).
-    for (let ancestor = this.parent; ancestor; ancestor = ancestor.parent) {
-      if (ancestor.ended || ancestor.announced) state.recorder?.enqueue(ancestor);
+      rollUp(this, own);
     }
   }
 }
@@ -345,6 +296,4 @@ function recordingRedaction() {
   return keyRedactionFor(state.settings?.redactKeys);
 }
 
-function roundMs(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
-}
+const roundMs = (ms: number): number => Math.round(ms * 1000) / 1000;
