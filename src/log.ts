@@ -38,6 +38,11 @@ export function resetWarnings(): void {
   seen.clear();
 }
 
+/** An error's message alone (its text, for a thrown non-Error). */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import type { Call, CallQuery, CallReader, Exporter } from '../types.js';
 import { LocalStore, STORE_FILE_NAME, StoreError, toRow, type CallRow } from '../store/local-store.js';
 import { validateQuery } from '../store/query.js';
+import { errorMessage } from '../log.js';
 import { exitStartedAt, onProcessExit } from './exit-tasks.js';
 
 const MAX_ROWS_PER_WRITE = 512;
@@ -221,7 +222,7 @@ export class LocalExporter implements Exporter, CallReader {
         if (!this.store!.writeRows(batch.rows, Math.max(0, deadline - Date.now()))) return false;
       } catch (error) {
         // Tracing must never take the application down; say so once and keep going.
-        this.drop(batch.rows.length, 'write', `tracewire: could not write calls to the local store ${this.store!.path}: ${messageOf(error)}`);
+        this.drop(batch.rows.length, 'write', `tracewire: could not write calls to the local store ${this.store!.path}: ${errorMessage(error)}`);
       }
       this.retryMs = 0;
       this.settle();
@@ -280,7 +281,7 @@ export class LocalExporter implements Exporter, CallReader {
     } catch (error) {
       this.openFailure = error instanceof StoreError
         ? error
-        : new StoreError(messageOf(error), join(this.options.dir, STORE_FILE_NAME), { cause: error });
+        : new StoreError(errorMessage(error), join(this.options.dir, STORE_FILE_NAME), { cause: error });
       this.options.warn(
         `tracewire: ${this.openFailure.message.replace(/\.$/, '')}. Calls will not be saved to the local store in this process.`);
       return null;
@@ -296,8 +297,4 @@ export class LocalExporter implements Exporter, CallReader {
     this.store = LocalStore.open(this.options.dir);
     return this.store;
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { errorMessage } from '../log.js';
 import type { Call, CallQuery, CallReader } from '../types.js';
 import { insertCost, listCosts } from './costs.js';
 import type { CustomCost } from './costs.js';
@@ -83,7 +84,7 @@ function withLockRetry<T>(path: string, work: (remainingMs: number) => T, maxWai
 function describeOpenFailure(path: string, error: unknown): StoreError {
   if (error instanceof StoreError) return error;
   const code = sqliteCode(error);
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   if (code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT')) {
     return new StoreError(
       `${path} is not a usable tracewire store: it is corrupt or not an SQLite database (${reason}). ` +

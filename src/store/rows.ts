@@ -1,5 +1,6 @@
 /** Calls as the store's `calls` table holds them, and back. */
 import type { Call, CallKind, CallStatus } from '../types.js';
+import { errorMessage } from '../log.js';
 import { startedAtMs } from './query.js';
 
 function toJsonText(value: unknown): string {
@@ -7,7 +8,7 @@ function toJsonText(value: unknown): string {
     return JSON.stringify(value) ?? 'null';
   } catch (error) {
     // Values should arrive serialized already; if one slipped through, keep the rest of the call.
-    return JSON.stringify({ unserializable: error instanceof Error ? error.message : String(error) });
+    return JSON.stringify({ unserializable: errorMessage(error) });
   }
 }
 
