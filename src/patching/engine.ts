@@ -10,9 +10,9 @@ import { beginCall, enterCall } from '../trace/api.js';
 import type { CallSpec } from '../trace/call-spec.js';
 import { currentFrame, type Frame } from '../trace/context.js';
 import type { IntegrationSettings } from '../types.js';
-import { beforeCall, observeResult, stopWaiting } from './observe.js';
+import { beforeCall, observeResult } from './observe.js';
 import { exporting } from './self-tracing.js';
-import type { Observation } from './observe.js';
+import { stopWaiting, type Observation } from './settle.js';
 import type { Destination, IntegrationDefinition, TargetDefinition } from './types.js';
 
 const ORIGINAL = Symbol.for('tracewire.original');

@@ -1,12 +1,7 @@
 import { BetaMessageStream } from '@anthropic-ai/sdk/lib/BetaMessageStream';
 import { describe, expect, it } from 'vitest';
-import {
-  completionsReducer,
-  isFirstMessageToken,
-  messagesReducer,
-  statusOfErrorType,
-  streamErrorOf,
-} from '../../integrations/anthropic/reducer.js';
+import { statusOfErrorType, streamErrorOf } from '../../integrations/anthropic/errors.js';
+import { completionsReducer, isFirstMessageToken, messagesReducer } from '../../integrations/anthropic/reducer.js';
 import type { StreamReducer } from '../../src/patching/types.js';
 import { sseJson } from '../helpers/sse.js';
 import { loadFixture } from '../helpers/wire.js';
