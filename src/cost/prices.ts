@@ -94,12 +94,21 @@ export function providerIdFor(provider: string | undefined): string | null | und
   return findProvider({ providerId: id }) ? id : undefined;
 }
 
+/** The provider of the previous call, and its candidate id: calls of one app have a provider or two. */
+let lastProvider: string | undefined;
+let lastCandidate: string | null | undefined;
+
 /** providerIdFor without asking the library whether it knows the id (resolvedPrice asks). */
 function candidateIdFor(provider: string | undefined): string | null | undefined {
-  if (provider === undefined || provider === '') return undefined;
-  const name = provider.toLowerCase();
-  if (SELF_HOSTED.has(name)) return null;
-  return PROVIDER_IDS[name] ?? name;
+  if (provider === lastProvider) return lastCandidate;
+  let id: string | null | undefined;
+  if (provider !== undefined && provider !== '') {
+    const name = provider.toLowerCase();
+    id = SELF_HOSTED.has(name) ? null : (PROVIDER_IDS[name] ?? name);
+  }
+  lastProvider = provider;
+  lastCandidate = id;
+  return id;
 }
 
 /**

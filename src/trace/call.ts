@@ -6,6 +6,7 @@
 // Imported: Node's global `performance` is a lazy getter on globalThis, run on every read.
 import { performance } from 'node:perf_hooks';
 import { copyKeys } from '../copy-keys.js';
+import { propertyKey } from '../property-key.js';
 import { keyRedactionFor } from '../privacy/redact.js';
 import { ShapeSite } from '../serialize/shape-copy.js';
 import { snapshot, type JsonValue } from '../serialize/snapshot.js';
@@ -187,13 +188,11 @@ export class LiveCall implements CallHandle, Unended {
   }
 
   /** `copy` false: `usage` was made for this call (a UsageReader's), so the call may keep it. */
-  private takeUsage(model: string, usage: Usage, copy: boolean): void {
+  private takeUsage(name: string, usage: Usage, copy: boolean): void {
+    const model = propertyKey(name);
     const own = (this.ownUsage ??= []);
     for (const entry of own) {
-      if (entry[0] === model) {
-        addUsageTo(entry[1], usage);
-        return;
-      }
+      if (entry[0] === model) return addUsageTo(entry[1], usage);
     }
     own.push([model, copy ? copyKeys(usage) : usage]);
   }
@@ -205,9 +204,8 @@ export class LiveCall implements CallHandle, Unended {
   }
 
   /**
-   * Success, with the usage `read` finds in the output (`inputs` are the call's arguments, for
-   * what the output leaves out, such as the model). Read later from the copies when they are
-   * exact, else now from the originals.
+   * Success, with the usage `read` finds in the output (and in `inputs`, for what the output
+   * leaves out, such as the model): read later from the copies if exact, else now.
    */
   succeedWithUsage(output: unknown, read: UsageReader, inputs: Record<string, unknown>): void {
     if (this.ended) return;

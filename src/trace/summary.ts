@@ -1,5 +1,5 @@
 /** Adding usage and cost numbers per model, for a call and the ancestors it rolls up into. */
-import { copyKeys } from '../copy-keys.js';
+import { copyKeys, setKey } from '../copy-keys.js';
 import { priceFor } from '../cost/index.js';
 import { state } from '../state.js';
 import type { Cost, Summary, Usage } from '../types.js';
@@ -16,10 +16,10 @@ export function rollUp(from: LiveCall, usageByModel: Array<[string, Usage]>): vo
     for (let call: LiveCall | undefined = from; call; call = call.parent) {
       const summary = call.summaryNow;
       summary.usage ??= {};
-      const target = summary.usage[model];
+      const target = ownEntry(summary.usage, model);
       if (target) addUsageTo(target, usage);
       // The entry is `from`'s own and dropped after the roll-up: its summary may keep it.
-      else summary.usage[model] = call === from ? usage : copyKeys(usage);
+      else setKey(summary.usage, model, call === from ? usage : copyKeys(usage));
       if (cost) addCostTo(summary, model, cost);
     }
   }
@@ -39,15 +39,23 @@ export function addUsageTo(target: Usage, usage: Usage): void {
 
 export function addCostTo(summary: Summary, model: string, cost: Cost): void {
   summary.costs ??= {};
-  const existing = summary.costs[model];
+  const existing = ownEntry(summary.costs, model);
   if (existing) {
     existing.inputCost += cost.inputCost;
     existing.outputCost += cost.outputCost;
     existing.totalCost += cost.totalCost;
   } else {
-    summary.costs[model] = copyKeys(cost);
+    setKey(summary.costs, model, { inputCost: cost.inputCost, outputCost: cost.outputCost, totalCost: cost.totalCost });
   }
   summary.totalCost = (summary.totalCost ?? 0) + cost.totalCost;
+}
+
+/**
+ * The entry of `model` only if it is the object's own: a model named like a key of
+ * Object.prototype ("constructor", "__proto__") must not read, and then add to, the prototype's.
+ */
+function ownEntry<T>(byModel: Record<string, T>, model: string): T | undefined {
+  return Object.hasOwn(byModel, model) ? byModel[model] : undefined;
 }
 
 export function priceUsage(provider: string | undefined, model: string, usage: Usage, at: number): Cost | undefined {

@@ -58,6 +58,22 @@ describe('summary roll-up', () => {
     for (const call of calls) expect(typeof call.summary.latencyMs).toBe('number');
   });
 
+  it('keeps usage per model whatever the name: names of Object.prototype keys, and more names than are remembered', async () => {
+    const odd = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '', '0', 'modèle ✓'];
+    const many = Array.from({ length: 1100 }, (_, i) => `model-${i}`);
+    const agent = op(async function agent() {
+      for (const model of [...odd, ...many, ...odd]) await llm(model, { requests: 1, inputTokens: 1 });
+    });
+    await agent();
+    const usage = (await t.one('agent')).summary.usage!;
+    expect(Object.getPrototypeOf(usage)).toBe(Object.prototype);
+    expect(Object.keys(usage)).toHaveLength(odd.length + many.length);
+    for (const model of odd) expect(usage[model]).toEqual({ requests: 2, inputTokens: 2 });
+    expect(usage['model-1099']).toEqual({ requests: 1, inputTokens: 1 });
+    const proto = (await t.calls()).find((c) => c.opName === 'llm' && Object.hasOwn(c.summary.usage ?? {}, '__proto__'));
+    expect(proto?.summary.costs?.['__proto__']).toEqual({ inputCost: 1, outputCost: 0, totalCost: 1 });
+  });
+
   it('usage never reported stays absent, never zero', async () => {
     await llm('m', { requests: 1, outputTokens: 3 });
     const call = await t.one('llm');
