@@ -1,8 +1,8 @@
 /** Real @anthropic-ai/sdk clients pointed at msw, and readers of what a Messages stream handed the app. */
 import Anthropic from '@anthropic-ai/sdk';
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { parseSse } from './sse.js';
-import type { WireFixture } from './wire.js';
+import { parseSse, sseJson } from './sse.js';
+import { loadFixture, type WireFixture } from './wire.js';
 
 export { drain } from './openai.js';
 
@@ -34,6 +34,18 @@ export function sseEvents(text: string): AnthropicEvent[] {
 /** The events of one recorded streamed exchange, as the app receives them. */
 export function recordedEvents(fixture: WireFixture, exchange = 0): AnthropicEvent[] {
   return sseEvents(fixture.exchanges[exchange]!.response.bodyText!);
+}
+
+/** The JSON payloads of one recorded stream, found by name under anthropic/ (ping included: a reducer must ignore it). */
+export function eventsOf(name: string, exchange = 0): AnthropicEvent[] {
+  const text = loadFixture(`anthropic/${name}.json`).exchanges[exchange]!.response.bodyText;
+  if (text === undefined) throw new Error(`${name} #${exchange} is not a stream`);
+  return sseJson(text) as AnthropicEvent[];
+}
+
+/** The JSON response body of one recorded exchange, found by name under anthropic/. */
+export function bodyOf(name: string, exchange = 0): MessageJson {
+  return loadFixture(`anthropic/${name}.json`).exchanges[exchange]!.response.body as MessageJson;
 }
 
 /** The request body of one recorded exchange. */

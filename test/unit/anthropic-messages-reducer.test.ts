@@ -1,29 +1,15 @@
+/**
+ * Anthropic's messagesReducer: the Message it rebuilds from recorded streams, checked against
+ * the SDK's own accumulator (BetaMessageStream) and the non-streaming shape, and from streams
+ * cut short or carrying unusual events. First token and in-band errors:
+ * anthropic-first-token-errors.test.ts; the legacy completionsReducer:
+ * anthropic-completions-reducer.test.ts.
+ */
 import { BetaMessageStream } from '@anthropic-ai/sdk/lib/BetaMessageStream';
 import { describe, expect, it } from 'vitest';
-import { statusOfErrorType, streamErrorOf } from '../../integrations/anthropic/errors.js';
-import { completionsReducer, isFirstMessageToken, messagesReducer } from '../../integrations/anthropic/reducer.js';
-import type { StreamReducer } from '../../src/patching/types.js';
-import { sseJson } from '../helpers/sse.js';
-import { loadFixture } from '../helpers/wire.js';
-
-type Json = Record<string, any>;
-
-/** The JSON payloads of one recorded stream (ping included: the reducer must ignore it). */
-function eventsOf(name: string, exchange = 0): Json[] {
-  const text = loadFixture(`anthropic/${name}.json`).exchanges[exchange]!.response.bodyText;
-  if (text === undefined) throw new Error(`${name} #${exchange} is not a stream`);
-  return sseJson(text) as Json[];
-}
-
-function bodyOf(name: string, exchange = 0): Json {
-  return loadFixture(`anthropic/${name}.json`).exchanges[exchange]!.response.body as Json;
-}
-
-function reduce<S>(reducer: StreamReducer<S>, events: unknown[]): Json {
-  const state = reducer.init();
-  for (const event of events) reducer.add(state, event);
-  return reducer.finish(state) as Json;
-}
+import { messagesReducer } from '../../integrations/anthropic/reducer.js';
+import { bodyOf, eventsOf } from '../helpers/anthropic.js';
+import { reduce, type Json } from '../helpers/reducers.js';
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {
@@ -254,79 +240,5 @@ describe('messagesReducer on partial and unusual streams', () => {
     expect(out.content[1]).toEqual({ type: 'compaction', content: 'summary', encrypted_content: 'enc' });
     expect(out.usage).toEqual({ input_tokens: 9, output_tokens: 4, cache_read_input_tokens: 3 });
     expect(out).toEqual(await sdkFinalMessage(events));
-  });
-});
-
-describe('messagesReducer: first token and in-band errors', () => {
-  it('the first token is the first content delta', () => {
-    const events = eventsOf('js-messages-stream');
-    const first = events.findIndex((e) => isFirstMessageToken(e));
-    expect(events[first]).toEqual({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Sure' } });
-    expect(events.slice(0, first).map((e) => e.type)).toEqual(['message_start', 'content_block_start', 'ping']);
-  });
-
-  it('thinking counts as generated content; empty thinking deltas and signatures do not', () => {
-    const thinking = eventsOf('py-thinking-stream');
-    expect(thinking.find((e) => isFirstMessageToken(e))?.delta).toEqual({ type: 'thinking_delta', thinking: 'Let' });
-    // display: omitted sends empty thinking deltas; the first content is then the tool input
-    const omitted = eventsOf('dd-agent-sdk-thinking-tool-loop-stream');
-    expect(omitted.find((e) => isFirstMessageToken(e))?.delta).toEqual({ type: 'input_json_delta', partial_json: '{"lo' });
-    expect(isFirstMessageToken({ type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'x' } })).toBe(false);
-  });
-
-  it('a redacted thinking block is generated content', () => {
-    const events = eventsOf('oi-js-redacted-thinking-stream');
-    expect(events.find((e) => isFirstMessageToken(e))?.content_block?.type).toBe('redacted_thinking');
-  });
-
-  it('an error event becomes { type, message, status } with the status of its error type', () => {
-    const reducer = messagesReducer();
-    expect(reducer.errorOf!({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })).toEqual({
-      type: 'overloaded_error',
-      message: 'Overloaded',
-      status: 529,
-    });
-    expect(streamErrorOf({ type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } })?.status).toBe(429);
-    expect(streamErrorOf({ type: 'error', error: { type: 'api_error', message: 'boom' } })?.status).toBe(500);
-    expect(streamErrorOf({ type: 'error', error: { type: 'brand_new_error', message: 'x' } })).toEqual({ type: 'brand_new_error', message: 'x' });
-    expect(streamErrorOf({ type: 'error' })).toEqual({ type: 'error', message: '' });
-    expect(streamErrorOf({ type: 'message_stop' })).toBeUndefined();
-    expect(streamErrorOf({ type: 'ping' })).toBeUndefined();
-    expect(statusOfErrorType('invalid_request_error')).toBe(400);
-    expect(statusOfErrorType('toString')).toBeUndefined();
-  });
-
-  it('the output of a stream that ended with an error event is the message so far', () => {
-    const events = eventsOf('js-messages-stream').slice(0, 6);
-    events.push({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
-    const out = reduce(messagesReducer(), events);
-    expect(out.content[0].text).toBe(events.filter((e) => e.type === 'content_block_delta').map((e) => e.delta.text).join(''));
-    expect(out.stop_reason).toBeNull();
-  });
-});
-
-describe('completionsReducer (legacy Text Completions, 0.x only)', () => {
-  it('joins completion pieces into the non-streaming shape (oi-legacy-complete-stream vs py-legacy-complete)', () => {
-    const events = eventsOf('oi-legacy-complete-stream');
-    const out = reduce(completionsReducer(), events);
-    expect(out).toMatchObject({
-      type: 'completion',
-      id: 'compl_015dfgyiT7JLszAiMbGMtgeG',
-      model: 'claude-2.1',
-      stop_reason: 'stop_sequence',
-      stop: '\n\nHuman:',
-      log_id: 'compl_015dfgyiT7JLszAiMbGMtgeG',
-    });
-    const joined = events.filter((e) => e.type === 'completion').map((e) => e.completion).join('');
-    expect(out.completion).toBe(joined);
-    expect(out.completion.startsWith(' Light sc')).toBe(true);
-    expect(Object.keys(out).sort()).toEqual(Object.keys(bodyOf('py-legacy-complete')).sort());
-  });
-
-  it('first token is the first non-empty completion piece', () => {
-    const reducer = completionsReducer();
-    expect(reducer.isFirstToken!({ type: 'completion', completion: '' })).toBe(false);
-    expect(reducer.isFirstToken!({ type: 'completion', completion: ' Hi' })).toBe(true);
-    expect(reducer.isFirstToken!({ type: 'ping' })).toBe(false);
   });
 });
