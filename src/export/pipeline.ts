@@ -73,8 +73,8 @@ export function toRecord(call: LiveCall, settings: ResolvedSettings): Call {
 /**
  * Consecutive calls usually share one attributes object (an integration's calls to one server,
  * or an op's calls with the global attributes): its redacted copy is made once, and each record
- * gets a shallow copy of it (copyKeys). The values inside are frozen, since records share them;
- * the copy kept here is not, because copying from a frozen object took V8's slow path.
+ * gets a shallow copy of it. The values inside are frozen, since records share them; the copy
+ * kept here is not, because copying from a frozen object took V8's slow path.
  */
 let lastAttributes: { source: object; redactKeys: readonly string[] | undefined; processed: Record<string, unknown> } | undefined;
 
@@ -86,7 +86,9 @@ function processedAttributes(call: LiveCall, settings: ResolvedSettings): Record
     for (const key in copy) deepFreeze(copy[key]);
     last = lastAttributes = { source, redactKeys: settings.redactKeys, processed: copy };
   }
-  return copyKeys(last.processed);
+  // A spread, unlike copyKeys: nothing adds keys to a record's attributes, so every copy keeps
+  // the kept object's hidden class, and V8 clones it in one step (about 12 ns against 95).
+  return { ...last.processed };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { flush, init, op } from '../../src/index.js';
+import { flush, init, op, withAttributes } from '../../src/index.js';
 import { setLogSink } from '../../src/log.js';
 import { state } from '../../src/state.js';
 import type { Call, Exporter } from '../../src/types.js';
@@ -46,6 +46,21 @@ describe('the hot path only queues', () => {
     work(1);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(t.exporter.calls).toHaveLength(1);
+  });
+});
+
+describe('records of calls with the same attributes', () => {
+  it('each have their own attributes object, the same keys (a "__proto__" one too), nested values frozen', async () => {
+    const t = traced();
+    withAttributes({ team: 'search', ['__proto__']: 'kept as a key', tags: ['a'] }, () => [work(1), work(2)]);
+    const [first, second] = await t.calls();
+    expect(first!.attributes).toEqual(second!.attributes);
+    expect(first!.attributes).not.toBe(second!.attributes);
+    expect(Object.hasOwn(first!.attributes, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(first!.attributes)).toBe(Object.prototype);
+    first!.attributes.team = 'changed by an exporter';
+    expect(second!.attributes.team).toBe('search');
+    expect(Object.isFrozen(first!.attributes.tags)).toBe(true);
   });
 });
 
