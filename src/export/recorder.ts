@@ -11,6 +11,7 @@
  * So (1 + asynchronous exporters) x maxQueueBytes: 1x for local alone, 2x with otlp, which
  * also caps its own serialized spans at maxQueueBytes characters (otlp.ts), whatever the estimate.
  */
+import { setKey } from '../copy-keys.js';
 import { describeError, warn, warnOnce } from '../log.js';
 import type { ResolvedSettings } from '../settings.js';
 import type { LiveCall } from '../trace/call.js';
@@ -193,7 +194,8 @@ export class Recorder {
       const own = slot.exporter.dropped;
       const count = slot.dropped + (typeof own === 'number' && own > 0 ? own : 0);
       const name = slot.exporter.name;
-      droppedByExporter[name] = (droppedByExporter[name] ?? 0) + count;
+      // An exporter may be named "constructor" or "__proto__": only own entries are added to.
+      setKey(droppedByExporter, name, (Object.hasOwn(droppedByExporter, name) ? droppedByExporter[name]! : 0) + count);
       dropped += count;
     }
     return { queued: this.queue.length, queuedBytes: this.queuedBytes, exported: this.exported, dropped, droppedByExporter };

@@ -258,6 +258,20 @@ describe('stats()', () => {
   });
 });
 
+describe('stats() per exporter name', () => {
+  it('counts exporters named like Object.prototype keys as their own entries, two of one name together', () => {
+    const named = (name: string, dropped: number) => ({ name, dropped, export() {} });
+    const client = init({
+      exporters: [named('constructor', 2), named('__proto__', 3), named('toString', 1), named('toString', 4)],
+      implicitlyPatchIntegrations: false,
+    });
+    const { droppedByExporter } = client.stats();
+    expect(Object.getPrototypeOf(droppedByExporter)).toBe(Object.prototype);
+    expect(Object.entries(droppedByExporter)).toEqual([['constructor', 2], ['__proto__', 3], ['toString', 5]]);
+    expect(client.stats().dropped).toBe(10);
+  });
+});
+
 describe('TRACEWIRE_DISABLED=true', () => {
   it('nothing is recorded or written, no file appears, op passes straight through', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'tw-disabled-')), 'store');
