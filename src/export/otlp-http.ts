@@ -4,6 +4,7 @@
  */
 import { describeError, warnOnce } from '../log.js';
 import { parseOtelList } from '../otel-env-list.js';
+import { partialSuccessOf, statusMessageOf } from './otlp-protobuf.js';
 import { str, type KeyValue } from './otlp-span.js';
 
 /** Statuses a collector uses for "later" (OTLP/HTTP spec): anything else is not retried. */
@@ -33,16 +34,32 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-export function reportPartialSuccess(text: string): void {
-  if (!text.includes('partialSuccess')) return;
+const isProtobuf = (contentType: string | null) => contentType?.toLowerCase().includes('protobuf') === true;
+const utf8 = (body: Uint8Array) => Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+
+/**
+ * Spans a successful answer says the collector rejected. The answer is read in its own type
+ * (OTLP answers in the request's encoding, but a proxy or an odd collector may not).
+ */
+export function rejectedSpansOf(contentType: string | null, body: Uint8Array): { count: number | string; reason: string | undefined } | undefined {
+  if (isProtobuf(contentType)) {
+    const partial = partialSuccessOf(body);
+    return partial && { count: partial.rejectedSpans, reason: partial.errorMessage };
+  }
+  const text = utf8(body);
+  if (!text.includes('partialSuccess')) return undefined;
   try {
     const partial = (JSON.parse(text) as { partialSuccess?: { rejectedSpans?: string | number; errorMessage?: string } }).partialSuccess;
-    if (partial && Number(partial.rejectedSpans) > 0) {
-      warnOnce('otlp-partial', `the OTLP endpoint rejected ${partial.rejectedSpans} span(s): ${partial.errorMessage ?? 'no reason given'}`);
-    }
+    return partial && Number(partial.rejectedSpans) > 0 ? { count: partial.rejectedSpans!, reason: partial.errorMessage } : undefined;
   } catch {
-    // a body that is not JSON says nothing about rejected spans
+    return undefined; // a body that is not JSON says nothing about rejected spans
   }
+}
+
+/** A failed request's answer as text for a warning: a protobuf google.rpc.Status's message, else the body. */
+export function failureTextOf(contentType: string | null, body: Uint8Array): string {
+  if (!isProtobuf(contentType)) return utf8(body);
+  return statusMessageOf(body) ?? `${body.length} bytes of protobuf that are no google.rpc.Status`;
 }
 
 export function describeNetworkError(error: unknown): string {

@@ -46,6 +46,8 @@ const USAGE_ATTRIBUTES: Array<[keyof Usage, string]> = [
   ['reasoningTokens', 'gen_ai.usage.reasoning.output_tokens'],
 ];
 
+export type OtlpSpan = ReturnType<typeof toOtlpSpan>;
+
 /** One call as an OTLP/JSON span. */
 export function toOtlpSpan(call: Call) {
   const otelParent = call.attributes.otelParent as { traceId?: unknown; spanId?: unknown } | undefined;

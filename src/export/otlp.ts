@@ -1,7 +1,7 @@
 /**
- * The `otlp` exporter (SPEC §7): each call becomes one span sent over OTLP/HTTP with the JSON
- * encoding, attributes after the OpenTelemetry GenAI semantic conventions. Global `fetch` only:
- * no OpenTelemetry SDK is needed, and no dependency is added.
+ * The `otlp` exporter (SPEC §7): each call becomes one span sent over OTLP/HTTP, in binary
+ * protobuf or JSON (otlp-encoding.ts), attributes after the OpenTelemetry GenAI semantic
+ * conventions. Global `fetch` only: no OpenTelemetry SDK is needed, and no dependency is added.
  * How a call maps to a span (ids, attributes, an OpenTelemetry parent): otlp-span.ts.
  *
  * A call exported again (a parent whose usage grew when a late child ended) is sent again as
@@ -10,7 +10,7 @@
  *
  * Spans from the export queue's small batches are gathered into requests of up to 512 spans
  * (or 4 MB), sent when full or 20 ms after the first one arrived, and at once by flush().
- * Serialized spans kept here, waiting or in flight (retries included), are capped at
+ * Encoded spans kept here, waiting or in flight (retries included), are capped at
  * `maxBufferedChars` (init() passes maxQueueBytes): the queue's estimate of what an exporter
  * holds is only an estimate, and a collector that never answers must not grow the heap.
  *
@@ -24,7 +24,8 @@
  */
 import { describeError, warnOnce } from '../log.js';
 import type { Call, Exporter } from '../types.js';
-import { describeNetworkError, parseRetryAfter, reportPartialSuccess, resourceAttributesFrom, RETRYABLE, tracesUrl } from './otlp-http.js';
+import { otlpEncoding, type Encoded, type OtlpEncoding, type OtlpProtocol } from './otlp-encoding.js';
+import { describeNetworkError, failureTextOf, parseRetryAfter, rejectedSpansOf, resourceAttributesFrom, RETRYABLE, tracesUrl } from './otlp-http.js';
 import { str, toOtlpSpan, type KeyValue } from './otlp-span.js';
 
 export { parseRetryAfter } from './otlp-http.js';
@@ -35,6 +36,11 @@ export interface OtlpExporterOptions {
   /** Full traces URL, used as-is (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` wins over it). */
   tracesEndpoint?: string;
   headers?: Record<string, string>;
+  /**
+   * `http/protobuf` (default, as in OpenTelemetry) or `http/json`;
+   * `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` and `OTEL_EXPORTER_OTLP_PROTOCOL` win over it.
+   */
+  protocol?: OtlpProtocol;
   /** `service.name` of the resource; `OTEL_SERVICE_NAME` wins over it. Default: the calls' project. */
   serviceName?: string;
   /** Attempts per request, the first included (default 5). */
@@ -49,8 +55,8 @@ export interface OtlpExporterOptions {
   /** Where OTEL_* variables are read (default `process.env`). */
   env?: Record<string, string | undefined>;
   /**
-   * Serialized spans waiting or in flight: at most this many characters (or one span, if
-   * bigger); more are dropped and counted (default 64 Mi).
+   * Encoded spans waiting or in flight: at most this many characters of JSON or bytes of
+   * protobuf (or one span, if bigger); more are dropped and counted (default 64 Mi).
    */
   maxBufferedChars?: number;
 }
@@ -63,12 +69,12 @@ const SEND_DELAY_MS = 20;
 const DEFAULT_MAX_BUFFERED_CHARS = 64 * 1024 * 1024;
 
 /**
- * Spans waiting to go out in one request. They are serialized on arrival: strings cost the
- * garbage collector next to nothing to hold, the calls they came from can be collected young.
+ * Spans waiting to go out in one request. They are encoded on arrival: strings and byte arrays
+ * cost the garbage collector next to nothing to hold, the calls they came from can be collected young.
  */
 interface PendingRequest {
   service: string;
-  spans: string[];
+  spans: Array<Encoded>;
   chars: number;
   /** Resolves once these spans were delivered or given up. */
   done: Promise<void>;
@@ -84,13 +90,14 @@ export class OtlpExporter implements Exporter {
   get dropped(): number {
     return this.droppedSpans;
   }
-  /** Characters of serialized spans waiting for a request or in one not yet settled. */
+  /** Characters (JSON) or bytes (protobuf) of encoded spans waiting for a request or in one not yet settled. */
   bufferedChars = 0;
   private readonly maxBufferedChars: number;
+  private readonly encoding: OtlpEncoding;
   private readonly headers: Record<string, string>;
   private readonly serviceName: string | undefined;
   private readonly resourceAttributes: KeyValue[];
-  private readonly resources = new Map<string, string>();
+  private readonly resources = new Map<string, Encoded>();
   private readonly maxAttempts: number;
   private readonly deadlineMs: number;
   private readonly timeoutMs: number;
@@ -106,9 +113,10 @@ export class OtlpExporter implements Exporter {
   constructor(options: OtlpExporterOptions = {}) {
     const env = options.env ?? process.env;
     this.url = tracesUrl(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || options.tracesEndpoint, options.endpoint);
-    // The body is JSON whatever the configured headers say; any other header is sent as given.
+    this.encoding = otlpEncoding(options.protocol, env);
+    // The body's encoding decides its type whatever the configured headers say; any other header is sent as given.
     const configured = Object.entries(options.headers ?? {}).filter(([key]) => key.toLowerCase() !== 'content-type');
-    this.headers = { ...Object.fromEntries(configured), 'content-type': 'application/json' };
+    this.headers = { ...Object.fromEntries(configured), 'content-type': this.encoding.contentType };
     this.serviceName = env.OTEL_SERVICE_NAME?.trim() || options.serviceName;
     this.resourceAttributes = resourceAttributesFrom(env.OTEL_RESOURCE_ATTRIBUTES);
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
@@ -128,9 +136,9 @@ export class OtlpExporter implements Exporter {
     if (this.closed || this.url === undefined || calls.length === 0) return Promise.resolve();
     const joined = new Set<PendingRequest>();
     for (const call of calls) {
-      let span: string;
+      let span: Encoded;
       try {
-        span = JSON.stringify(toOtlpSpan(call));
+        span = this.encoding.span(toOtlpSpan(call));
       } catch (error) {
         this.drop(1, `a call could not be made into a span (${describeError(error)})`);
         continue;
@@ -160,7 +168,12 @@ export class OtlpExporter implements Exporter {
     this.closed = true;
   }
 
-  private add(service: string, span: string): PendingRequest {
+  /** The protocol spans are sent with. */
+  get protocol(): OtlpProtocol {
+    return this.encoding.protocol;
+  }
+
+  private add(service: string, span: Encoded): PendingRequest {
     let request = this.filling;
     if (request && (request.service !== service || request.chars + span.length > MAX_BODY_CHARS)) {
       this.send();
@@ -183,7 +196,7 @@ export class OtlpExporter implements Exporter {
     this.filling = undefined;
     // The body is the only copy kept through the retries: the spans it was joined from can go.
     const count = request.spans.length;
-    const body = `{"resourceSpans":[{"resource":${this.resourceOf(request.service)},"scopeSpans":[{"scope":{"name":"tracewire"},"spans":[${request.spans.join(',')}]}]}]}`;
+    const body = this.encoding.body(this.resourceOf(request.service), request.spans);
     request.spans = [];
     const task: Promise<void> = this.post(body, count, Date.now() + this.deadlineMs)
       .catch((error) => warnOnce('otlp-export', `the otlp exporter failed: ${describeError(error)}`))
@@ -195,19 +208,19 @@ export class OtlpExporter implements Exporter {
     this.inFlight.add(task);
   }
 
-  private resourceOf(service: string): string {
+  private resourceOf(service: string): Encoded {
     let resource = this.resources.get(service);
     if (resource === undefined) {
       const attributes = this.resourceAttributes.filter((a) => a.key !== 'service.name');
       attributes.push(str('service.name', service), str('telemetry.sdk.name', 'tracewire'), str('telemetry.sdk.language', 'nodejs'));
-      resource = JSON.stringify({ attributes });
+      resource = this.encoding.resource(attributes);
       this.resources.set(service, resource);
     }
     return resource;
   }
 
   /** Sends one body of `count` spans, retrying within `deadline`. */
-  private async post(body: string, count: number, deadline: number): Promise<void> {
+  private async post(body: Encoded, count: number, deadline: number): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       if (Date.now() < this.downUntil) return this.drop(count, `the OTLP endpoint ${this.url} counts as down: a request to it was just given up on`);
       if (Date.now() >= deadline) {
@@ -220,13 +233,15 @@ export class OtlpExporter implements Exporter {
         const timeout = Math.max(1, Math.min(this.timeoutMs, deadline - Date.now()));
         const response = await fetch(this.url!, { method: 'POST', headers: this.headers, body, signal: AbortSignal.timeout(timeout) });
         // Reading the body to its end releases the connection for the next request.
-        const text = await response.text().catch(() => '');
+        const answer = await response.arrayBuffer().then((b) => new Uint8Array(b), () => new Uint8Array(0));
         if (response.ok) {
           this.downUntil = 0;
           this.sentSpans += count;
-          reportPartialSuccess(text);
+          const rejected = rejectedSpansOf(response.headers.get('content-type'), answer);
+          if (rejected) warnOnce('otlp-partial', `the OTLP endpoint rejected ${rejected.count} span(s): ${rejected.reason || 'no reason given'}`);
           return;
         }
+        const text = failureTextOf(response.headers.get('content-type'), answer);
         failure = `HTTP ${response.status}${text ? `: ${text.slice(0, 300)}` : ''}`;
         if (!RETRYABLE.has(response.status)) return this.drop(count, `the OTLP endpoint ${this.url} rejected spans (${failure})`);
         retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));

@@ -5,6 +5,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { http, HttpResponse } from 'msw';
 import type { SetupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { decodeTraceBody } from './otlp-decode.js';
 
 /** A real global tracer provider and context manager for the file; its spans land in the returned exporter. */
 export function useGlobalTracerProvider(): InMemorySpanExporter {
@@ -27,7 +28,8 @@ export function useOtlpCollector(server: SetupServer, endpoint: string): { reado
     received.names = [];
     server.use(
       http.post(`${endpoint}/v1/traces`, async ({ request }) => {
-        const body = (await request.json()) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string }> }> }> };
+        const raw = new Uint8Array(await request.arrayBuffer());
+        const body = decodeTraceBody(request.headers.get('content-type') ?? undefined, raw) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string }> }> }> };
         for (const rs of body.resourceSpans) for (const ss of rs.scopeSpans) for (const s of ss.spans) received.names.push(s.name);
         return HttpResponse.json({});
       }),

@@ -1,14 +1,15 @@
-/** A local OTLP/HTTP collector for the OtlpExporter tests, the model call they export, and readers of what the collector received. */
+/** A local OTLP/HTTP collector (protobuf or JSON) for the OtlpExporter tests, the model call they export, and readers of what the collector received. */
 import type { IncomingHttpHeaders } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
-import { OtlpExporter } from '../../src/export/otlp.js';
+import { OtlpExporter, type OtlpExporterOptions } from '../../src/export/otlp.js';
 import { uuidv7 } from '../../src/trace/ids.js';
 import type { Call } from '../../src/types.js';
 import { localServer } from './local-server.js';
+import { decodeTraceBody } from './otlp-decode.js';
 
-export interface Received { url: string; headers: IncomingHttpHeaders; body: any }
+export interface Received { url: string; headers: IncomingHttpHeaders; body: any; bytes: number }
 /** How the collector answers one request. */
-export type Reply = { status: number; headers?: Record<string, string>; delayMs?: number };
+export type Reply = { status: number; headers?: Record<string, string>; body?: string | Uint8Array; delayMs?: number };
 
 /** The collector's address (set before each test). */
 export let base = '';
@@ -23,16 +24,15 @@ export function useLocalCollector(nextReply: () => Reply | undefined = () => und
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
   const server = localServer((req, res) => {
-    let raw = '';
-    // Decoded as a stream so a multi-byte character split across chunks stays whole.
-    req.setEncoding('utf8');
-    req.on('data', (chunk) => (raw += chunk));
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ url: req.url ?? '', headers: req.headers, body: JSON.parse(raw) });
+      const raw = Buffer.concat(chunks);
+      received.push({ url: req.url ?? '', headers: req.headers, body: decodeTraceBody(req.headers['content-type'], raw), bytes: raw.length });
       const reply = nextReply() ?? { status: 200 };
       setTimeout(() => {
         res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-        res.end('{}');
+        res.end(reply.body ?? '{}');
       }, reply.delayMs ?? 0);
     });
   });
@@ -66,7 +66,7 @@ export function makeCall(overrides: Partial<Call> = {}): Call {
 }
 
 /** An exporter to the collector that retries without waiting. */
-export const exporter = (options = {}) => new OtlpExporter({ endpoint: base, env: {}, initialBackoffMs: 1, ...options });
+export const exporter = (options: OtlpExporterOptions = {}) => new OtlpExporter({ endpoint: base, env: {}, initialBackoffMs: 1, ...options });
 export const spansOf = (r: Received) => r.body.resourceSpans[0].scopeSpans[0].spans as any[];
 export const allSpans = () => received.flatMap(spansOf);
 export function attrs(list: Array<{ key: string; value: Record<string, unknown> }>): Record<string, unknown> {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localServer } from '../helpers/local-server.js';
+import { decodeTraceBody } from '../helpers/otlp-decode.js';
 import { assertBuilt, makeApp, removeApps, runApp, tempDir, type RunResult } from '../helpers/node-app.js';
 import { APPS } from './records.js';
 
@@ -51,11 +52,11 @@ describe('SIGTERM with no handler of its own and an asynchronous exporter (otlp)
   /** When set, requests are held and never answered. */
   let silent = false;
   const collector = localServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       if (silent) return;
-      spans += JSON.parse(body).resourceSpans[0].scopeSpans[0].spans.length;
+      spans += decodeTraceBody(req.headers['content-type'], Buffer.concat(chunks)).resourceSpans[0].scopeSpans[0].spans.length;
       res.end('{}');
     });
   });

@@ -1,5 +1,5 @@
 /**
- * OTLP/JSON export, the delivery: retries, Retry-After, giving up, the endpoint counted as
+ * OTLP export, the delivery: retries, Retry-After, giving up, the endpoint counted as
  * down, the bound on buffered spans, flush() and shutdown(), the OTEL_* settings, and
  * init({ exporters: ['otlp'] }) end to end. What the spans hold: otlp-spans.test.ts.
  */

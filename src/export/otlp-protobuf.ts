@@ -1,0 +1,249 @@
+/**
+ * OTLP's binary protobuf encoding (`http/protobuf`) of the spans otlp-span.ts builds in their
+ * OTLP/JSON shape, and the reading of a collector's protobuf answers. Written by hand for the
+ * few messages a trace export needs (opentelemetry-proto's trace/v1, common/v1, resource/v1
+ * and collector/trace/v1), so that no protobuf library is added.
+ */
+import type { AnyValue, KeyValue, OtlpSpan } from './otlp-span.js';
+
+const VARINT = 0, FIXED64 = 1, LEN = 2, FIXED32 = 5;
+
+/** Appends protobuf fields to a growing buffer; a nested message's length is written once it is known. */
+class ProtoWriter {
+  private buf = new Uint8Array(512);
+  private view = new DataView(this.buf.buffer);
+  private pos = 0;
+
+  private reserve(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + bytes) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.buf.subarray(0, this.pos));
+    this.buf = grown;
+    this.view = new DataView(grown.buffer);
+  }
+
+  private tag(field: number, wireType: number): void {
+    this.varint(field * 8 + wireType);
+  }
+
+  /** A non-negative integer below 2^53. */
+  private varint(value: number): void {
+    this.reserve(8);
+    while (value >= 0x80) {
+      this.buf[this.pos++] = (value % 0x80) | 0x80;
+      value = Math.floor(value / 0x80);
+    }
+    this.buf[this.pos++] = value;
+  }
+
+  uint(field: number, value: number): void {
+    this.tag(field, VARINT);
+    this.varint(value);
+  }
+
+  /** An int64 given as a decimal string or number (OTLP/JSON writes 64-bit integers as strings). */
+  int64(field: number, value: string | number): void {
+    this.tag(field, VARINT);
+    // Negative numbers are their 64-bit two's complement: ten bytes.
+    let rest = BigInt.asUintN(64, BigInt(value));
+    this.reserve(10);
+    while (rest >= 0x80n) {
+      this.buf[this.pos++] = Number(rest & 0x7fn) | 0x80;
+      rest >>= 7n;
+    }
+    this.buf[this.pos++] = Number(rest);
+  }
+
+  /** A fixed64 given as a decimal string (nanosecond times exceed 2^53). */
+  fixed64(field: number, decimal: string): void {
+    this.tag(field, FIXED64);
+    this.reserve(8);
+    this.view.setBigUint64(this.pos, BigInt.asUintN(64, BigInt(decimal)), true);
+    this.pos += 8;
+  }
+
+  double(field: number, value: number): void {
+    this.tag(field, FIXED64);
+    this.reserve(8);
+    this.view.setFloat64(this.pos, value, true);
+    this.pos += 8;
+  }
+
+  string(field: number, value: string): void {
+    this.tag(field, LEN);
+    const length = Buffer.byteLength(value);
+    this.varint(length);
+    this.reserve(length);
+    this.pos += Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.length).write(value, this.pos, length, 'utf8');
+  }
+
+  bytes(field: number, value: Uint8Array): void {
+    this.tag(field, LEN);
+    this.varint(value.length);
+    this.reserve(value.length);
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
+  }
+
+  /** Ids: OTLP/JSON writes their bytes as lower-case hex. */
+  hex(field: number, hex: string): void {
+    this.bytes(field, Buffer.from(hex, 'hex'));
+  }
+
+  /** A nested message, written by `body`. */
+  message(field: number, body: () => void): void {
+    this.tag(field, LEN);
+    // One byte is kept for the length; a longer length moves the body to make room.
+    this.reserve(1);
+    const lengthAt = this.pos++;
+    body();
+    const length = this.pos - lengthAt - 1;
+    const extra = varintSize(length) - 1;
+    if (extra > 0) {
+      this.reserve(extra);
+      this.buf.copyWithin(lengthAt + 1 + extra, lengthAt + 1, this.pos);
+      this.pos += extra;
+    }
+    let at = lengthAt;
+    let rest = length;
+    while (rest >= 0x80) {
+      this.buf[at++] = (rest % 0x80) | 0x80;
+      rest = Math.floor(rest / 0x80);
+    }
+    this.buf[at] = rest;
+  }
+
+  finish(): Uint8Array<ArrayBuffer> {
+    return this.buf.slice(0, this.pos);
+  }
+}
+
+function varintSize(value: number): number {
+  let size = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 0x80);
+    size++;
+  }
+  return size;
+}
+
+function writeAnyValue(w: ProtoWriter, value: AnyValue): void {
+  // One member of a oneof is written even when it holds its type's default.
+  if ('stringValue' in value) w.string(1, value.stringValue);
+  else if ('boolValue' in value) w.uint(2, value.boolValue ? 1 : 0);
+  else if ('intValue' in value) w.int64(3, value.intValue);
+  else w.double(4, value.doubleValue);
+}
+
+function writeAttributes(w: ProtoWriter, field: number, attributes: readonly KeyValue[]): void {
+  for (const { key, value } of attributes) {
+    w.message(field, () => {
+      w.string(1, key);
+      w.message(2, () => writeAnyValue(w, value));
+    });
+  }
+}
+
+/** A `Span` message (trace/v1). */
+export function encodeSpan(span: OtlpSpan): Uint8Array<ArrayBuffer> {
+  const w = new ProtoWriter();
+  w.hex(1, span.traceId);
+  w.hex(2, span.spanId);
+  if (span.parentSpanId !== undefined) w.hex(4, span.parentSpanId);
+  w.string(5, span.name);
+  w.uint(6, span.kind);
+  w.fixed64(7, span.startTimeUnixNano);
+  w.fixed64(8, span.endTimeUnixNano);
+  writeAttributes(w, 9, span.attributes);
+  for (const event of span.events) {
+    w.message(11, () => {
+      w.fixed64(1, event.timeUnixNano);
+      w.string(2, event.name);
+      writeAttributes(w, 3, event.attributes);
+    });
+  }
+  if (span.status !== undefined) {
+    const { code, message } = span.status;
+    w.message(15, () => {
+      if (message !== undefined) w.string(2, message);
+      w.uint(3, code);
+    });
+  }
+  return w.finish();
+}
+
+/** A `Resource` message (resource/v1). */
+export function encodeResource(attributes: readonly KeyValue[]): Uint8Array<ArrayBuffer> {
+  const w = new ProtoWriter();
+  writeAttributes(w, 1, attributes);
+  return w.finish();
+}
+
+/** An `ExportTraceServiceRequest` holding encoded spans of one resource and one instrumentation scope. */
+export function encodeTraceRequest(resource: Uint8Array, scopeName: string, spans: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const w = new ProtoWriter();
+  w.message(1, () => {
+    w.bytes(1, resource);
+    w.message(2, () => {
+      w.message(1, () => w.string(1, scopeName));
+      for (const span of spans) w.bytes(2, span);
+    });
+  });
+  return w.finish();
+}
+
+/** The fields of one message by number (the last occurrence wins); undefined when the bytes are no protobuf message. */
+function readFields(bytes: Uint8Array): Map<number, number | Uint8Array> | undefined {
+  const fields = new Map<number, number | Uint8Array>();
+  let pos = 0;
+  const readVarint = (): number => {
+    let value = 0;
+    let scale = 1;
+    for (;;) {
+      if (pos >= bytes.length || scale > 2 ** 63) throw new RangeError('truncated varint');
+      const byte = bytes[pos++]!;
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value;
+      scale *= 0x80;
+    }
+  };
+  try {
+    while (pos < bytes.length) {
+      const tag = readVarint();
+      const field = Math.floor(tag / 8);
+      const wireType = tag % 8;
+      if (wireType === VARINT) fields.set(field, readVarint());
+      else if (wireType === LEN) {
+        const length = readVarint();
+        if (pos + length > bytes.length) return undefined;
+        fields.set(field, bytes.subarray(pos, pos + length));
+        pos += length;
+      } else if (wireType === FIXED64) pos += 8;
+      else if (wireType === FIXED32) pos += 4;
+      else return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+  return pos === bytes.length ? fields : undefined;
+}
+
+const text = (value: number | Uint8Array | undefined): string | undefined =>
+  value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : undefined;
+
+/** An `ExportTraceServiceResponse`'s partial success, when it says spans were rejected. */
+export function partialSuccessOf(body: Uint8Array): { rejectedSpans: number; errorMessage: string | undefined } | undefined {
+  const partial = readFields(body)?.get(1);
+  if (!(partial instanceof Uint8Array)) return undefined;
+  const fields = readFields(partial);
+  const rejected = fields?.get(1);
+  if (typeof rejected !== 'number' || rejected <= 0) return undefined;
+  return { rejectedSpans: rejected, errorMessage: text(fields!.get(2)) };
+}
+
+/** The message of a `google.rpc.Status`, the body a collector answers a failed protobuf request with. */
+export function statusMessageOf(body: Uint8Array): string | undefined {
+  return text(readFields(body)?.get(2));
+}
