@@ -2,7 +2,8 @@
  * The `key=value,key=value` lists of the OpenTelemetry environment (OTEL_EXPORTER_OTLP_HEADERS,
  * OTEL_RESOURCE_ATTRIBUTES), with percent-encoded keys and values: read the same way for both,
  * and never thrown from. An entry without `=` is skipped; a malformed %-escape is kept as
- * written. Either is reported once, naming the variable.
+ * written. Either is reported once, naming the variable. Also the choices among a few values
+ * (OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_COMPRESSION).
  */
 import { warnOnce } from './log.js';
 
@@ -28,4 +29,20 @@ function decoded(variable: string, text: string): string {
     warnOnce(`env:${variable}:encoding`, `${variable} has a malformed %-escape; that part is used as written.`);
     return text;
   }
+}
+
+/**
+ * The first of `sources` (variables, then the code's option, in that order: the environment
+ * wins over code) that holds one of `accepted`, compared without case or surrounding spaces;
+ * `fallback` when none does. A value not accepted is reported once, naming its source and
+ * the accepted values, and the next source is used.
+ */
+export function otelChoice<T extends string>(sources: Array<[source: string, raw: string | undefined]>, accepted: readonly T[], fallback: T): T {
+  for (const [source, raw] of sources) {
+    const value = raw?.trim().toLowerCase();
+    if (!value) continue;
+    if ((accepted as readonly string[]).includes(value)) return value as T;
+    warnOnce(`choice:${source}:${value}`, `${source} is ${JSON.stringify(raw)}, which tracewire does not accept (accepted: ${accepted.join(', ')}); it is ignored.`);
+  }
+  return fallback;
 }

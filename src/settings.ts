@@ -198,6 +198,14 @@ export function validateOpSettings(op: object, where: string, api: Api = 'tracew
   }
 }
 
+function otlpHeaders(env: Env): Record<string, string> {
+  const headers = new Map<string, [string, string]>();
+  for (const variable of ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS']) {
+    for (const [key, value] of parseOtelList(variable, env[variable])) headers.set(key.toLowerCase(), [key, value]);
+  }
+  return Object.fromEntries(headers.values());
+}
+
 export function resolveSettings(options: InitOptions = {}, env: Env = process.env): ResolvedSettings {
   validateOptions(options);
   const disabledByEnv = disabledIntegrationsFromEnv(env);
@@ -222,7 +230,8 @@ export function resolveSettings(options: InitOptions = {}, env: Env = process.en
     maxQueueBytes: options.maxQueueBytes ?? DEFAULT_QUEUE_BYTES,
     otlp: {
       endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || undefined,
-      headers: Object.fromEntries(parseOtelList('OTEL_EXPORTER_OTLP_HEADERS', env.OTEL_EXPORTER_OTLP_HEADERS)),
+      // The traces-only variable adds to the general one and wins where both name a header.
+      headers: otlpHeaders(env),
     },
   };
 }

@@ -3,7 +3,10 @@
  * OpenTelemetry default, which every OTLP receiver accepts) and JSON (`http/json`). Each span is
  * encoded once, when it arrives; a request's body joins the encoded spans of one resource.
  */
-import { warnOnce } from '../log.js';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { errorMessage, warnOnce } from '../log.js';
+import { otelChoice } from '../otel-env-list.js';
 import { encodeResource, encodeSpan, encodeTraceRequest } from './otlp-protobuf.js';
 import type { KeyValue, OtlpSpan } from './otlp-span.js';
 
@@ -45,20 +48,35 @@ const protobuf: OtlpEncoding = {
  * does not speak (`grpc` among them) is reported once and the next source is used.
  */
 export function otlpEncoding(option: string | undefined, env: Record<string, string | undefined>): OtlpEncoding {
-  const sources: Array<[string, string | undefined]> = [
+  const protocol = otelChoice([
     ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL],
     ['OTEL_EXPORTER_OTLP_PROTOCOL', env.OTEL_EXPORTER_OTLP_PROTOCOL],
-    ['the otlp exporter\'s protocol option', option],
-  ];
-  for (const [source, raw] of sources) {
-    const value = raw?.trim().toLowerCase();
-    if (!value) continue;
-    if (value === 'http/protobuf') return protobuf;
-    if (value === 'http/json') return json;
-    warnOnce(
-      `otlp-protocol:${source}:${value}`,
-      `${source} is ${JSON.stringify(raw)}, which tracewire does not speak (it accepts ${OTLP_PROTOCOLS.join(', ')}; not grpc); it is ignored.`,
-    );
+    ["the otlp exporter's protocol option", option],
+  ], OTLP_PROTOCOLS, 'http/protobuf');
+  return protocol === 'http/json' ? json : protobuf;
+}
+
+/** `OTEL_EXPORTER_OTLP_TRACES_COMPRESSION`, else `OTEL_EXPORTER_OTLP_COMPRESSION`, else `option`: `gzip` or `none` (default). */
+export function otlpCompression(option: string | undefined, env: Record<string, string | undefined>): 'gzip' | 'none' {
+  return otelChoice([
+    ['OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', env.OTEL_EXPORTER_OTLP_TRACES_COMPRESSION],
+    ['OTEL_EXPORTER_OTLP_COMPRESSION', env.OTEL_EXPORTER_OTLP_COMPRESSION],
+    ["the otlp exporter's compression option", option],
+  ], ['gzip', 'none'] as const, 'none');
+}
+
+const gzipAsync = promisify(gzip);
+
+/**
+ * A request body gzipped off the event loop (on libuv's thread pool), with the header that says
+ * so; the body as it was if compressing fails, so that no span is lost to it.
+ */
+export async function gzipped(body: Encoded, headers: Record<string, string>): Promise<{ body: Encoded; headers: Record<string, string> }> {
+  try {
+    const compressed = await gzipAsync(body);
+    return { body: new Uint8Array(compressed.buffer, compressed.byteOffset, compressed.byteLength) as Uint8Array<ArrayBuffer>, headers: { ...headers, 'content-encoding': 'gzip' } };
+  } catch (error) {
+    warnOnce('otlp-gzip', `gzip of an OTLP request failed (${errorMessage(error)}); it is sent uncompressed.`);
+    return { body, headers };
   }
-  return protobuf;
 }

@@ -24,7 +24,7 @@
  */
 import { describeError, warnOnce } from '../log.js';
 import type { Call, Exporter } from '../types.js';
-import { otlpEncoding, type Encoded, type OtlpEncoding, type OtlpProtocol } from './otlp-encoding.js';
+import { gzipped, otlpCompression, otlpEncoding, type Encoded, type OtlpEncoding, type OtlpProtocol } from './otlp-encoding.js';
 import { describeNetworkError, failureTextOf, parseRetryAfter, rejectedSpansOf, resourceAttributesFrom, RETRYABLE, tracesUrl } from './otlp-http.js';
 import { str, toOtlpSpan, type KeyValue } from './otlp-span.js';
 
@@ -41,6 +41,8 @@ export interface OtlpExporterOptions {
    * `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` and `OTEL_EXPORTER_OTLP_PROTOCOL` win over it.
    */
   protocol?: OtlpProtocol;
+  /** `gzip` or `none` (default); `OTEL_EXPORTER_OTLP_TRACES_COMPRESSION` and `OTEL_EXPORTER_OTLP_COMPRESSION` win over it. */
+  compression?: 'gzip' | 'none';
   /** `service.name` of the resource; `OTEL_SERVICE_NAME` wins over it. Default: the calls' project. */
   serviceName?: string;
   /** Attempts per request, the first included (default 5). */
@@ -94,6 +96,7 @@ export class OtlpExporter implements Exporter {
   bufferedChars = 0;
   private readonly maxBufferedChars: number;
   private readonly encoding: OtlpEncoding;
+  private readonly gzip: boolean;
   private readonly headers: Record<string, string>;
   private readonly serviceName: string | undefined;
   private readonly resourceAttributes: KeyValue[];
@@ -114,8 +117,9 @@ export class OtlpExporter implements Exporter {
     const env = options.env ?? process.env;
     this.url = tracesUrl(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || options.tracesEndpoint, options.endpoint);
     this.encoding = otlpEncoding(options.protocol, env);
+    this.gzip = otlpCompression(options.compression, env) === 'gzip';
     // The body's encoding decides its type whatever the configured headers say; any other header is sent as given.
-    const configured = Object.entries(options.headers ?? {}).filter(([key]) => key.toLowerCase() !== 'content-type');
+    const configured = Object.entries(options.headers ?? {}).filter(([key]) => !/^content-(type|encoding)$/i.test(key));
     this.headers = { ...Object.fromEntries(configured), 'content-type': this.encoding.contentType };
     this.serviceName = env.OTEL_SERVICE_NAME?.trim() || options.serviceName;
     this.resourceAttributes = resourceAttributesFrom(env.OTEL_RESOURCE_ATTRIBUTES);
@@ -220,7 +224,8 @@ export class OtlpExporter implements Exporter {
   }
 
   /** Sends one body of `count` spans, retrying within `deadline`. */
-  private async post(body: Encoded, count: number, deadline: number): Promise<void> {
+  private async post(encoded: Encoded, count: number, deadline: number): Promise<void> {
+    const { body, headers } = this.gzip ? await gzipped(encoded, this.headers) : { body: encoded, headers: this.headers };
     for (let attempt = 1; ; attempt++) {
       if (Date.now() < this.downUntil) return this.drop(count, `the OTLP endpoint ${this.url} counts as down: a request to it was just given up on`);
       if (Date.now() >= deadline) {
@@ -231,7 +236,7 @@ export class OtlpExporter implements Exporter {
       let retryAfterMs: number | undefined;
       try {
         const timeout = Math.max(1, Math.min(this.timeoutMs, deadline - Date.now()));
-        const response = await fetch(this.url!, { method: 'POST', headers: this.headers, body, signal: AbortSignal.timeout(timeout) });
+        const response = await fetch(this.url!, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeout) });
         // Reading the body to its end releases the connection for the next request.
         const answer = await response.arrayBuffer().then((b) => new Uint8Array(b), () => new Uint8Array(0));
         if (response.ok) {

@@ -1,5 +1,6 @@
 /** A local OTLP/HTTP collector (protobuf or JSON) for the OtlpExporter tests, the model call they export, and readers of what the collector received. */
 import type { IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { OtlpExporter, type OtlpExporterOptions } from '../../src/export/otlp.js';
 import { uuidv7 } from '../../src/trace/ids.js';
@@ -7,6 +8,7 @@ import type { Call } from '../../src/types.js';
 import { localServer } from './local-server.js';
 import { decodeTraceBody } from './otlp-decode.js';
 
+/** `bytes`: the body's size on the wire (compressed, if it was). */
 export interface Received { url: string; headers: IncomingHttpHeaders; body: any; bytes: number }
 /** How the collector answers one request. */
 export type Reply = { status: number; headers?: Record<string, string>; body?: string | Uint8Array; delayMs?: number };
@@ -28,7 +30,8 @@ export function useLocalCollector(nextReply: () => Reply | undefined = () => und
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
-      received.push({ url: req.url ?? '', headers: req.headers, body: decodeTraceBody(req.headers['content-type'], raw), bytes: raw.length });
+      const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+      received.push({ url: req.url ?? '', headers: req.headers, body: decodeTraceBody(req.headers['content-type'], body), bytes: raw.length });
       const reply = nextReply() ?? { status: 200 };
       setTimeout(() => {
         res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });

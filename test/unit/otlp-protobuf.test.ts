@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flush, init, op } from '../../src/index.js';
 import { encodeResource, encodeSpan, encodeTraceRequest } from '../../src/export/otlp-protobuf.js';
+import type { OtlpExporterOptions } from '../../src/export/otlp.js';
 import type { OtlpSpan } from '../../src/export/otlp-span.js';
 import { allSpans, attrs, exporter, makeCall, received, useLocalCollector, type Reply } from '../helpers/otlp.js';
 import { decodeTraceBody, encodePartialSuccess, PROTOBUF } from '../helpers/otlp-decode.js';
@@ -126,6 +127,33 @@ describe('which protocol the exporter speaks', () => {
     expect(contentType()).toBe('application/json');
     expect(attrs(allSpans()[0].attributes)['tracewire.op_name']).toBe('answer');
     init({ disabled: true, exporters: ['none'] });
+  });
+});
+
+describe('gzip (OTEL_EXPORTER_OTLP_COMPRESSION)', () => {
+  it('compresses the body and says so; the collector reads the same spans, in a fraction of the bytes', async () => {
+    const calls = Array.from({ length: 20 }, () => makeCall({ output: 'the same words again '.repeat(500) }));
+    await exporter().export(calls);
+    await exporter({ compression: 'gzip', headers: { 'Content-Encoding': 'br' } }).export(calls);
+    const [plain, gzipped] = received;
+    expect(plain!.headers['content-encoding']).toBeUndefined();
+    expect(gzipped!.headers['content-encoding']).toBe('gzip');
+    expect(gzipped!.body).toEqual(plain!.body);
+    expect(gzipped!.bytes).toBeLessThan(plain!.bytes / 10);
+  });
+
+  it('the environment wins over code, the traces variable over the general one; a bad value is reported and skipped', async () => {
+    const encodingSent = async (options: OtlpExporterOptions) => {
+      received.length = 0;
+      await exporter(options).export([makeCall()]);
+      return received[0]!.headers['content-encoding'] ?? 'none';
+    };
+    expect(await encodingSent({ compression: 'none', env: { OTEL_EXPORTER_OTLP_COMPRESSION: ' GZIP' } })).toBe('gzip');
+    expect(await encodingSent({ env: { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip', OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'none' } })).toBe('none');
+    expect(warnings).toEqual([]);
+    expect(await encodingSent({ compression: 'gzip', env: { OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'zstd' } })).toBe('gzip');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/OTEL_EXPORTER_OTLP_TRACES_COMPRESSION is "zstd".*accepted: gzip, none/);
   });
 });
 

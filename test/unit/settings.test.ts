@@ -57,6 +57,11 @@ describe('the environment wins over code', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('OTEL_EXPORTER_OTLP_TRACES_HEADERS adds to OTEL_EXPORTER_OTLP_HEADERS and wins where both name a header, whatever its case', () => {
+    const s = resolveSettings({}, { OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Bearer%20all,x-team=a', OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'authorization=Bearer%20traces,x-extra=1' });
+    expect(s.otlp.headers).toEqual({ authorization: 'Bearer traces', 'x-team': 'a', 'x-extra': '1' });
+  });
+
   it('a disabled integration from the environment overrides enabled:true in code', () => {
     const s = resolveSettings({ integrations: { openai: { enabled: true } } }, { TRACEWIRE_DISABLED_INTEGRATIONS: 'openai' });
     expect(s.integrations.openai.enabled).toBe(false);
