@@ -7,21 +7,25 @@
 import type { AnyValue, KeyValue, OtlpSpan } from './otlp-span.js';
 
 const VARINT = 0, FIXED64 = 1, LEN = 2, FIXED32 = 5;
+/** The writer's buffer, grown as needed, is kept between uses up to this size (a span with capped inputs and output fits). */
+const KEPT_BYTES = 256 * 1024;
 
-/** Appends protobuf fields to a growing buffer; a nested message's length is written once it is known. */
+/**
+ * Appends protobuf fields to a growing buffer; a nested message's length is written once it is
+ * known. One writer is reused for every span (encoding is synchronous), so its buffer is only
+ * grown, never allocated per span.
+ */
 class ProtoWriter {
-  private buf = new Uint8Array(512);
-  private view = new DataView(this.buf.buffer);
+  private buf = Buffer.allocUnsafe(4096);
   private pos = 0;
 
   private reserve(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.pos + bytes) size *= 2;
-    const grown = new Uint8Array(size);
-    grown.set(this.buf.subarray(0, this.pos));
+    const grown = Buffer.allocUnsafe(size);
+    this.buf.copy(grown, 0, 0, this.pos);
     this.buf = grown;
-    this.view = new DataView(grown.buffer);
   }
 
   private tag(field: number, wireType: number): void {
@@ -45,6 +49,8 @@ class ProtoWriter {
 
   /** An int64 given as a decimal string or number (OTLP/JSON writes 64-bit integers as strings). */
   int64(field: number, value: string | number): void {
+    const number = Number(value);
+    if (Number.isSafeInteger(number) && number >= 0) return this.uint(field, number);
     this.tag(field, VARINT);
     // Negative numbers are their 64-bit two's complement: ten bytes.
     let rest = BigInt.asUintN(64, BigInt(value));
@@ -60,23 +66,24 @@ class ProtoWriter {
   fixed64(field: number, decimal: string): void {
     this.tag(field, FIXED64);
     this.reserve(8);
-    this.view.setBigUint64(this.pos, BigInt.asUintN(64, BigInt(decimal)), true);
+    this.buf.writeBigUInt64LE(BigInt.asUintN(64, BigInt(decimal)), this.pos);
     this.pos += 8;
   }
 
   double(field: number, value: number): void {
     this.tag(field, FIXED64);
     this.reserve(8);
-    this.view.setFloat64(this.pos, value, true);
+    this.buf.writeDoubleLE(value, this.pos);
     this.pos += 8;
   }
 
   string(field: number, value: string): void {
     this.tag(field, LEN);
-    const length = Buffer.byteLength(value);
-    this.varint(length);
-    this.reserve(length);
-    this.pos += Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.length).write(value, this.pos, length, 'utf8');
+    // Written first, its length after: a UTF-8 string takes at most 3 bytes per UTF-16 unit.
+    this.reserve(value.length * 3 + 5);
+    const start = this.pos + 1;
+    const length = this.buf.write(value, start, 'utf8');
+    this.placeLength(start - 1, length);
   }
 
   bytes(field: number, value: Uint8Array): void {
@@ -89,24 +96,30 @@ class ProtoWriter {
 
   /** Ids: OTLP/JSON writes their bytes as lower-case hex. */
   hex(field: number, hex: string): void {
-    this.bytes(field, Buffer.from(hex, 'hex'));
+    this.tag(field, LEN);
+    this.varint(hex.length / 2);
+    this.reserve(hex.length / 2);
+    this.pos += this.buf.write(hex, this.pos, 'hex');
   }
 
   /** A nested message, written by `body`. */
   message(field: number, body: () => void): void {
     this.tag(field, LEN);
-    // One byte is kept for the length; a longer length moves the body to make room.
+    // One byte is kept for the length; placeLength makes room for a longer one.
     this.reserve(1);
     const lengthAt = this.pos++;
     body();
-    const length = this.pos - lengthAt - 1;
+    this.placeLength(lengthAt, this.pos - lengthAt - 1);
+  }
+
+  /** Writes at `at` the length of the `length` bytes that follow it, moving them if it needs more than the one byte kept. */
+  private placeLength(at: number, length: number): void {
     const extra = varintSize(length) - 1;
     if (extra > 0) {
       this.reserve(extra);
-      this.buf.copyWithin(lengthAt + 1 + extra, lengthAt + 1, this.pos);
-      this.pos += extra;
+      this.buf.copyWithin(at + 1 + extra, at + 1, at + 1 + length);
     }
-    let at = lengthAt;
+    this.pos = at + 1 + extra + length;
     let rest = length;
     while (rest >= 0x80) {
       this.buf[at++] = (rest % 0x80) | 0x80;
@@ -115,10 +128,18 @@ class ProtoWriter {
     this.buf[at] = rest;
   }
 
+  /** What was written since the last finish(), as a copy of its own. */
   finish(): Uint8Array<ArrayBuffer> {
-    return this.buf.slice(0, this.pos);
+    const out = new Uint8Array(this.pos);
+    out.set(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+    // A request body grows the buffer to megabytes: that is not kept between requests.
+    if (this.buf.length > KEPT_BYTES) this.buf = Buffer.allocUnsafe(4096);
+    return out;
   }
 }
+
+const writer = new ProtoWriter();
 
 function varintSize(value: number): number {
   let size = 1;
@@ -148,7 +169,7 @@ function writeAttributes(w: ProtoWriter, field: number, attributes: readonly Key
 
 /** A `Span` message (trace/v1). */
 export function encodeSpan(span: OtlpSpan): Uint8Array<ArrayBuffer> {
-  const w = new ProtoWriter();
+  const w = writer;
   w.hex(1, span.traceId);
   w.hex(2, span.spanId);
   if (span.parentSpanId !== undefined) w.hex(4, span.parentSpanId);
@@ -176,14 +197,14 @@ export function encodeSpan(span: OtlpSpan): Uint8Array<ArrayBuffer> {
 
 /** A `Resource` message (resource/v1). */
 export function encodeResource(attributes: readonly KeyValue[]): Uint8Array<ArrayBuffer> {
-  const w = new ProtoWriter();
+  const w = writer;
   writeAttributes(w, 1, attributes);
   return w.finish();
 }
 
 /** An `ExportTraceServiceRequest` holding encoded spans of one resource and one instrumentation scope. */
 export function encodeTraceRequest(resource: Uint8Array, scopeName: string, spans: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const w = new ProtoWriter();
+  const w = writer;
   w.message(1, () => {
     w.bytes(1, resource);
     w.message(2, () => {

@@ -68,6 +68,16 @@ describe('the protobuf encoding, read by OpenTelemetry\'s generated decoder', ()
     expect(only).not.toHaveProperty('status');
   });
 
+  it('each encoding is whole and its own: the writer\'s buffer, reused and shrunk after a big body, leaves no trace in the next', () => {
+    const first = encodeSpan(span);
+    const big = encodeTraceRequest(encodeResource([]), 'tracewire', Array.from({ length: 8 }, () => first));
+    expect(big.length).toBeGreaterThan(8 * first.length);
+    const again = encodeSpan(span);
+    expect(again).toEqual(first);
+    expect(again.buffer).not.toBe(first.buffer);
+    expect(decodeTraceBody(PROTOBUF, big).resourceSpans[0].scopeSpans[0].spans).toHaveLength(8);
+  });
+
   it('the OpenTelemetry encoder and tracewire\'s write the same bytes for the same span', () => {
     // Field order and presence follow opentelemetry-proto: an identical encoding, not only an equivalent one.
     const require = createRequire(import.meta.url);
