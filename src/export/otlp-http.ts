@@ -1,11 +1,13 @@
 /**
- * OTLP/HTTP around the exporter (otlp.ts): where requests go, the resource from the
- * environment, and what a collector's answer says.
+ * OTLP/HTTP for the exporter (otlp.ts): where requests go, one attempt with `fetch`, what a
+ * collector's answer says; and the resource from the environment.
  */
 import { describeError, warnOnce } from '../log.js';
 import { parseOtelList } from '../otel-env-list.js';
+import { gzipped, type Encoded } from './otlp-encoding.js';
 import { partialSuccessOf, statusMessageOf } from './otlp-protobuf.js';
 import { str, type KeyValue } from './otlp-span.js';
+import type { AttemptOutcome, OtlpTransport } from './otlp-transport.js';
 
 /** Statuses a collector uses for "later" (OTLP/HTTP spec): anything else is not retried. */
 export const RETRYABLE = new Set([429, 502, 503, 504]);
@@ -18,6 +20,39 @@ export function tracesUrl(tracesEndpoint: string | undefined, endpoint: string |
     warnOnce(`otlp-url:${url}`, `the OTLP endpoint ${JSON.stringify(url)} is not a valid URL; nothing is sent over OTLP.`);
     return undefined;
   }
+}
+
+interface Prepared { body: Encoded; headers: Record<string, string> }
+
+/** Requests to `url` with `headers` (the content type among them), gzipped when asked. */
+export function httpTransport(url: string, headers: Record<string, string>, gzip: boolean): OtlpTransport {
+  return {
+    url,
+    async prepare(body): Promise<Prepared> {
+      const compressed = gzip ? await gzipped(body) : undefined;
+      return compressed ? { body: compressed, headers: { ...headers, 'content-encoding': 'gzip' } } : { body, headers };
+    },
+    async attempt(prepared, timeoutMs): Promise<AttemptOutcome> {
+      const { body, headers } = prepared as Prepared;
+      try {
+        const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+        // Reading the body to its end releases the connection for the next request.
+        const answer = await response.arrayBuffer().then((b) => new Uint8Array(b), () => new Uint8Array(0));
+        const type = response.headers.get('content-type');
+        if (response.ok) return { delivered: true, rejected: rejectedSpansOf(type, answer) };
+        const text = failureTextOf(type, answer);
+        const retryable = RETRYABLE.has(response.status);
+        return {
+          delivered: false,
+          failure: `HTTP ${response.status}${text ? `: ${text.slice(0, 300)}` : ''}`,
+          retryable,
+          retryAfterMs: retryable ? parseRetryAfter(response.headers.get('retry-after')) : undefined,
+        };
+      } catch (error) {
+        return { delivered: false, failure: describeNetworkError(error), retryable: true };
+      }
+    },
+  };
 }
 
 /** `OTEL_RESOURCE_ATTRIBUTES`: `key=value` pairs, comma-separated, percent-encoded. */

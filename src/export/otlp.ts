@@ -24,20 +24,25 @@
  */
 import { describeError, warnOnce } from '../log.js';
 import type { Call, Exporter } from '../types.js';
-import { gzipped, otlpCompression, otlpEncoding, type Encoded, type OtlpEncoding, type OtlpProtocol } from './otlp-encoding.js';
-import { describeNetworkError, failureTextOf, parseRetryAfter, rejectedSpansOf, resourceAttributesFrom, RETRYABLE, tracesUrl } from './otlp-http.js';
+import { encodingOf, otlpCompression, otlpProtocol, type Encoded, type OtlpEncoding, type OtlpProtocol } from './otlp-encoding.js';
+import { GrpcTransport, grpcOrigin } from './otlp-grpc.js';
+import { httpTransport, resourceAttributesFrom, tracesUrl } from './otlp-http.js';
+import type { OtlpTransport } from './otlp-transport.js';
 import { str, toOtlpSpan, type KeyValue } from './otlp-span.js';
 
 export { parseRetryAfter } from './otlp-http.js';
 
 export interface OtlpExporterOptions {
-  /** Base URL; `/v1/traces` is appended (default `http://localhost:4318`). */
+  /**
+   * Base URL; `/v1/traces` is appended (default `http://localhost:4318`). With `grpc`, the
+   * collector's address (default `http://localhost:4317`; `https:` for TLS), any path ignored.
+   */
   endpoint?: string;
-  /** Full traces URL, used as-is (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` wins over it). */
+  /** Full traces URL, used as-is (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` wins over it); with `grpc`, as `endpoint`. */
   tracesEndpoint?: string;
   headers?: Record<string, string>;
   /**
-   * `http/protobuf` (default, as in OpenTelemetry) or `http/json`;
+   * `http/protobuf` (default, as in OpenTelemetry), `http/json` or `grpc`;
    * `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` and `OTEL_EXPORTER_OTLP_PROTOCOL` win over it.
    */
   protocol?: OtlpProtocol;
@@ -86,6 +91,7 @@ interface PendingRequest {
 export class OtlpExporter implements Exporter {
   readonly name = 'otlp';
   readonly url: string | undefined;
+  readonly protocol: OtlpProtocol;
   sentSpans = 0;
   droppedSpans = 0;
   /** Exporter.dropped: a span is one call. */
@@ -96,8 +102,7 @@ export class OtlpExporter implements Exporter {
   bufferedChars = 0;
   private readonly maxBufferedChars: number;
   private readonly encoding: OtlpEncoding;
-  private readonly gzip: boolean;
-  private readonly headers: Record<string, string>;
+  private readonly transport: OtlpTransport | undefined;
   private readonly serviceName: string | undefined;
   private readonly resourceAttributes: KeyValue[];
   private readonly resources = new Map<string, Encoded>();
@@ -115,12 +120,10 @@ export class OtlpExporter implements Exporter {
 
   constructor(options: OtlpExporterOptions = {}) {
     const env = options.env ?? process.env;
-    this.url = tracesUrl(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || options.tracesEndpoint, options.endpoint);
-    this.encoding = otlpEncoding(options.protocol, env);
-    this.gzip = otlpCompression(options.compression, env) === 'gzip';
-    // The body's encoding decides its type whatever the configured headers say; any other header is sent as given.
-    const configured = Object.entries(options.headers ?? {}).filter(([key]) => !/^content-(type|encoding)$/i.test(key));
-    this.headers = { ...Object.fromEntries(configured), 'content-type': this.encoding.contentType };
+    this.protocol = otlpProtocol(options.protocol, env);
+    this.encoding = encodingOf(this.protocol);
+    this.transport = transportFor(this.protocol, this.encoding, options, env);
+    this.url = this.transport?.url;
     this.serviceName = env.OTEL_SERVICE_NAME?.trim() || options.serviceName;
     this.resourceAttributes = resourceAttributesFrom(env.OTEL_RESOURCE_ATTRIBUTES);
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
@@ -170,11 +173,7 @@ export class OtlpExporter implements Exporter {
   async shutdown(): Promise<void> {
     await this.flush();
     this.closed = true;
-  }
-
-  /** The protocol spans are sent with. */
-  get protocol(): OtlpProtocol {
-    return this.encoding.protocol;
+    this.transport?.close?.();
   }
 
   private add(service: string, span: Encoded): PendingRequest {
@@ -225,38 +224,27 @@ export class OtlpExporter implements Exporter {
 
   /** Sends one body of `count` spans, retrying within `deadline`. */
   private async post(encoded: Encoded, count: number, deadline: number): Promise<void> {
-    const { body, headers } = this.gzip ? await gzipped(encoded, this.headers) : { body: encoded, headers: this.headers };
+    const transport = this.transport!;
+    const prepared = await transport.prepare(encoded);
     for (let attempt = 1; ; attempt++) {
       if (Date.now() < this.downUntil) return this.drop(count, `the OTLP endpoint ${this.url} counts as down: a request to it was just given up on`);
       if (Date.now() >= deadline) {
         this.markDown(0);
         return this.drop(count, `the request's deadline (${this.deadlineMs} ms) passed before spans could be sent to ${this.url}`);
       }
-      let failure: string;
-      let retryAfterMs: number | undefined;
-      try {
-        const timeout = Math.max(1, Math.min(this.timeoutMs, deadline - Date.now()));
-        const response = await fetch(this.url!, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeout) });
-        // Reading the body to its end releases the connection for the next request.
-        const answer = await response.arrayBuffer().then((b) => new Uint8Array(b), () => new Uint8Array(0));
-        if (response.ok) {
-          this.downUntil = 0;
-          this.sentSpans += count;
-          const rejected = rejectedSpansOf(response.headers.get('content-type'), answer);
-          if (rejected) warnOnce('otlp-partial', `the OTLP endpoint rejected ${rejected.count} span(s): ${rejected.reason || 'no reason given'}`);
-          return;
-        }
-        const text = failureTextOf(response.headers.get('content-type'), answer);
-        failure = `HTTP ${response.status}${text ? `: ${text.slice(0, 300)}` : ''}`;
-        if (!RETRYABLE.has(response.status)) return this.drop(count, `the OTLP endpoint ${this.url} rejected spans (${failure})`);
-        retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      } catch (error) {
-        failure = describeNetworkError(error);
+      const outcome = await transport.attempt(prepared, Math.max(1, Math.min(this.timeoutMs, deadline - Date.now())));
+      if (outcome.delivered) {
+        this.downUntil = 0;
+        this.sentSpans += count;
+        const rejected = outcome.rejected;
+        if (rejected) warnOnce('otlp-partial', `the OTLP endpoint rejected ${rejected.count} span(s): ${rejected.reason || 'no reason given'}`);
+        return;
       }
-      const wait = retryAfterMs ?? this.backoff(attempt);
+      if (!outcome.retryable) return this.drop(count, `the OTLP endpoint ${this.url} rejected spans (${outcome.failure})`);
+      const wait = outcome.retryAfterMs ?? this.backoff(attempt);
       if (attempt >= this.maxAttempts || Date.now() + wait >= deadline) {
-        this.markDown(retryAfterMs ?? 0);
-        return this.drop(count, `could not deliver spans to ${this.url} after ${attempt} attempt(s): ${failure}`);
+        this.markDown(outcome.retryAfterMs ?? 0);
+        return this.drop(count, `could not deliver spans to ${this.url} after ${attempt} attempt(s): ${outcome.failure}`);
       }
       // A referenced timer on purpose: at exit, flush() must be able to wait for a retry.
       await new Promise((resolve) => setTimeout(resolve, wait));
@@ -278,6 +266,20 @@ export class OtlpExporter implements Exporter {
     this.droppedSpans += count;
     warnOnce(`otlp-drop:${this.url}`, `${reason}; ${count} span(s) dropped. Later failures are counted, not reported.`);
   }
+}
+
+/** Where and how requests go; undefined, reported, when the endpoint is no URL. */
+function transportFor(protocol: OtlpProtocol, encoding: OtlpEncoding, options: OtlpExporterOptions, env: Record<string, string | undefined>): OtlpTransport | undefined {
+  const tracesEndpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || options.tracesEndpoint;
+  const gzip = otlpCompression(options.compression, env) === 'gzip';
+  // The body's encoding decides its type whatever the configured headers say; any other header is sent as given.
+  const configured = Object.entries(options.headers ?? {}).filter(([key]) => !/^content-(type|encoding)$/i.test(key));
+  if (protocol === 'grpc') {
+    const origin = grpcOrigin(tracesEndpoint || options.endpoint);
+    return origin === undefined ? undefined : new GrpcTransport(origin, Object.fromEntries(configured), gzip);
+  }
+  const url = tracesUrl(tracesEndpoint, options.endpoint);
+  return url === undefined ? undefined : httpTransport(url, { ...Object.fromEntries(configured), 'content-type': encoding.contentType }, gzip);
 }
 
 function pendingRequest(service: string): PendingRequest {

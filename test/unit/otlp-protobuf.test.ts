@@ -117,12 +117,12 @@ describe('which protocol the exporter speaks', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('grpc or a typo is reported once, naming the variable and what is accepted, and the next setting is used', () => {
-    const env = { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/jsno' };
+  it('a value not spoken is reported once, naming the variable and what is accepted, and the next setting is used', () => {
+    const env = { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/thrift', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/jsno' };
     expect(exporter({ protocol: 'http/json', env }).protocol).toBe('http/json');
     expect(exporter({ protocol: 'http/json', env }).protocol).toBe('http/json');
     expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toMatch(/OTEL_EXPORTER_OTLP_TRACES_PROTOCOL is "grpc".*http\/protobuf, http\/json/);
+    expect(warnings[0]).toMatch(/OTEL_EXPORTER_OTLP_TRACES_PROTOCOL is "http\/thrift".*http\/protobuf, http\/json, grpc/);
     expect(warnings[1]).toMatch(/OTEL_EXPORTER_OTLP_PROTOCOL is "http\/jsno"/);
     expect(exporter({ protocol: 'thrift' as never, env: {} }).protocol).toBe('http/protobuf');
     expect(warnings[2]).toMatch(/protocol option is "thrift"/);
