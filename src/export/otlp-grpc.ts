@@ -86,7 +86,7 @@ export class GrpcTransport implements OtlpTransport {
           ':path': EXPORT_PATH,
           'content-type': 'application/grpc',
           te: 'trailers',
-          'grpc-timeout': `${Math.max(1, Math.ceil(timeoutMs))}m`,
+          'grpc-timeout': grpcTimeout(timeoutMs),
           'grpc-accept-encoding': 'identity',
           ...(compressed ? { 'grpc-encoding': 'gzip' } : {}),
           ...this.metadata,
@@ -124,6 +124,12 @@ export class GrpcTransport implements OtlpTransport {
     this.session = session;
     return session;
   }
+}
+
+/** gRPC allows at most 8 digits: milliseconds up to about 27 hours, seconds past that. */
+function grpcTimeout(ms: number): string {
+  const whole = Math.max(1, Math.ceil(ms));
+  return whole < 1e8 ? `${whole}m` : `${Math.min(99_999_999, Math.ceil(whole / 1000))}S`;
 }
 
 function outcomeOf(headers: IncomingHttpHeaders, body: Buffer, rstCode: number | undefined): AttemptOutcome {
