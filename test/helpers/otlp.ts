@@ -54,6 +54,22 @@ export function useLocalCollector(nextReply: () => Reply | undefined = () => und
   });
 }
 
+/**
+ * The collector, answering each test's `replies` in order (then 200); `envKeys` are removed
+ * from process.env after each test.
+ */
+export function useScriptedCollector(envKeys: string[]): { replies: Reply[] } {
+  const script = { replies: [] as Reply[] };
+  useLocalCollector(() => script.replies.shift());
+  beforeEach(() => {
+    script.replies = [];
+  });
+  afterEach(() => {
+    for (const key of envKeys) delete process.env[key];
+  });
+  return script;
+}
+
 export function makeCall(overrides: Partial<Call> = {}): Call {
   const id = uuidv7();
   return {

@@ -5,26 +5,18 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { flush, init, op } from '../../src/index.js';
 import { OtlpExporter, parseRetryAfter } from '../../src/export/otlp.js';
-import { allSpans, attrs, base, exporter, makeCall, received, useLocalCollector, type Reply } from '../helpers/otlp.js';
+import { allSpans, attrs, base, exporter, makeCall, received, useScriptedCollector } from '../helpers/otlp.js';
 import { warningsPerTest } from '../helpers/warnings.js';
 
-// Replies are consumed in order; once they run out every request succeeds.
-let replies: Reply[] = [];
-useLocalCollector(() => replies.shift());
+const script = useScriptedCollector(['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS']);
 const warnings = warningsPerTest();
-beforeEach(() => {
-  replies = [];
-});
-afterEach(() => {
-  for (const key of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS']) delete process.env[key];
-});
 
 describe('delivery', () => {
   it('retries a 503 with Retry-After: 0, then succeeds: exactly 2 requests', async () => {
-    replies = [{ status: 503, headers: { 'retry-after': '0' } }];
+    script.replies = [{ status: 503, headers: { 'retry-after': '0' } }];
     const e = exporter({ initialBackoffMs: 10_000 });
     await e.export([makeCall()]);
     expect(received).toHaveLength(2);
@@ -33,7 +25,7 @@ describe('delivery', () => {
   });
 
   it('gives up after maxAttempts without throwing, reports once, counts the drop', async () => {
-    replies = Array.from({ length: 10 }, () => ({ status: 503 }));
+    script.replies = Array.from({ length: 10 }, () => ({ status: 503 }));
     // maxBackoffMs 1: the endpoint counts as down for 1 ms only, so the second export is tried too.
     const e = exporter({ maxAttempts: 3, maxBackoffMs: 1 });
     await expect(e.export([makeCall(), makeCall()])).resolves.toBeUndefined();
@@ -44,7 +36,7 @@ describe('delivery', () => {
   });
 
   it('once a request is given up on, the endpoint counts as down for maxBackoffMs: spans meanwhile are dropped unsent', async () => {
-    replies = [{ status: 503 }, { status: 503 }];
+    script.replies = [{ status: 503 }, { status: 503 }];
     const e = exporter({ maxAttempts: 2, maxBackoffMs: 300 });
     await e.export([makeCall()]);
     expect(received).toHaveLength(2);
@@ -69,7 +61,7 @@ describe('delivery', () => {
   });
 
   it('a 400 is not retried; a Retry-After beyond the deadline gives up at once', async () => {
-    replies = [{ status: 400 }, { status: 429, headers: { 'retry-after': '60' } }];
+    script.replies = [{ status: 400 }, { status: 429, headers: { 'retry-after': '60' } }];
     const e = exporter({ deadlineMs: 1_000 });
     await e.export([makeCall()]);
     await e.export([makeCall()]);
@@ -87,7 +79,7 @@ describe('delivery', () => {
   });
 
   it('flush() resolves once in-flight requests are done; shutdown() stops sending', async () => {
-    replies = [{ status: 200, delayMs: 150 }];
+    script.replies = [{ status: 200, delayMs: 150 }];
     const e = exporter();
     void e.export([makeCall()]);
     await e.flush();

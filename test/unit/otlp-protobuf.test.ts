@@ -5,24 +5,17 @@
  * failure's google.rpc.Status). How calls map to spans, in both encodings: otlp-spans.test.ts.
  */
 import { createRequire } from 'node:module';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { flush, init, op } from '../../src/index.js';
 import { encodeResource, encodeSpan, encodeTraceRequest } from '../../src/export/otlp-protobuf.js';
 import type { OtlpExporterOptions } from '../../src/export/otlp.js';
 import type { OtlpSpan } from '../../src/export/otlp-span.js';
-import { allSpans, attrs, exporter, makeCall, received, useLocalCollector, type Reply } from '../helpers/otlp.js';
+import { allSpans, attrs, exporter, makeCall, received, useScriptedCollector } from '../helpers/otlp.js';
 import { decodeTraceBody, encodePartialSuccess, PROTOBUF } from '../helpers/otlp-decode.js';
 import { warningsPerTest } from '../helpers/warnings.js';
 
-let replies: Reply[] = [];
-useLocalCollector(() => replies.shift());
+const script = useScriptedCollector(['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_PROTOCOL']);
 const warnings = warningsPerTest();
-beforeEach(() => {
-  replies = [];
-});
-afterEach(() => {
-  for (const key of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_PROTOCOL']) delete process.env[key];
-});
 
 describe('the protobuf encoding, read by OpenTelemetry\'s generated decoder', () => {
   const long = `${'ü'.repeat(40_000)}🦜`; // 80,004 bytes: a three-byte length, in a message whose length needs three too
@@ -169,7 +162,7 @@ describe('gzip (OTEL_EXPORTER_OTLP_COMPRESSION)', () => {
 
 describe('what a collector answers in protobuf', () => {
   it('a partial success is reported with the count and the reason', async () => {
-    replies = [{ status: 200, headers: { 'content-type': PROTOBUF }, body: encodePartialSuccess(2, 'span name too long') }];
+    script.replies = [{ status: 200, headers: { 'content-type': PROTOBUF }, body: encodePartialSuccess(2, 'span name too long') }];
     const e = exporter();
     await e.export([makeCall(), makeCall()]);
     expect(e.sentSpans).toBe(2);
@@ -178,7 +171,7 @@ describe('what a collector answers in protobuf', () => {
 
   it('an empty answer or a partial success of nothing rejected says nothing', async () => {
     const protobuf = { 'content-type': PROTOBUF };
-    replies = [{ status: 200, headers: protobuf, body: new Uint8Array(0) }, { status: 200, headers: protobuf, body: encodePartialSuccess(0, '') }];
+    script.replies = [{ status: 200, headers: protobuf, body: new Uint8Array(0) }, { status: 200, headers: protobuf, body: encodePartialSuccess(0, '') }];
     const e = exporter();
     await e.export([makeCall()]);
     await e.export([makeCall()]);
@@ -190,7 +183,7 @@ describe('what a collector answers in protobuf', () => {
     // google.rpc.Status { code: 3 (INVALID_ARGUMENT), message }: field 1 varint, field 2 string.
     const message = Buffer.from('unknown field 99 in Span');
     const status = Uint8Array.from([0x08, 3, 0x12, message.length, ...message]);
-    replies = [{ status: 400, headers: { 'content-type': PROTOBUF }, body: status }];
+    script.replies = [{ status: 400, headers: { 'content-type': PROTOBUF }, body: status }];
     const e = exporter();
     await e.export([makeCall()]);
     expect(e.droppedSpans).toBe(1);
@@ -199,7 +192,7 @@ describe('what a collector answers in protobuf', () => {
   });
 
   it('an answer is read in its own type: plain text from a proxy is quoted, JSON is parsed', async () => {
-    replies = [
+    script.replies = [
       { status: 413, headers: { 'content-type': 'text/plain' }, body: 'request entity too large' },
       { status: 200, headers: { 'content-type': 'application/json' }, body: '{"partialSuccess":{"rejectedSpans":"1","errorMessage":"too old"}}' },
     ];
@@ -211,7 +204,7 @@ describe('what a collector answers in protobuf', () => {
   });
 
   it('an answer typed protobuf that is no google.rpc.Status is described, not quoted as text', async () => {
-    replies = [{ status: 400, headers: { 'content-type': PROTOBUF }, body: Uint8Array.from([0x0a, 0x7f, 0x01]) }];
+    script.replies = [{ status: 400, headers: { 'content-type': PROTOBUF }, body: Uint8Array.from([0x0a, 0x7f, 0x01]) }];
     await exporter().export([makeCall()]);
     expect(warnings[0]).toContain('HTTP 400: 3 bytes of protobuf that are no google.rpc.Status');
   });
