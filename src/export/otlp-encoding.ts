@@ -5,7 +5,6 @@
  * request's body joins the encoded spans of one resource.
  */
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import { errorMessage, warnOnce } from '../log.js';
 import { otelChoice } from '../otel-env-list.js';
 import { encodeResource, encodeSpan, encodeTraceRequest } from './otlp-protobuf.js';
@@ -65,7 +64,8 @@ export function otlpCompression(option: string | undefined, env: Record<string, 
   ], ['gzip', 'none'] as const, 'none');
 }
 
-const gzipAsync = promisify(gzip);
+// Loaded on the first compressed request: most apps never need node:zlib.
+let gzipAsync: ((body: Encoded) => Promise<Buffer>) | undefined;
 
 /**
  * A request body gzipped off the event loop (on libuv's thread pool); undefined, reported once,
@@ -73,6 +73,7 @@ const gzipAsync = promisify(gzip);
  */
 export async function gzipped(body: Encoded): Promise<Uint8Array<ArrayBuffer> | undefined> {
   try {
+    gzipAsync ??= promisify(process.getBuiltinModule('node:zlib').gzip);
     const compressed = await gzipAsync(body);
     return new Uint8Array(compressed.buffer, compressed.byteOffset, compressed.byteLength) as Uint8Array<ArrayBuffer>;
   } catch (error) {

@@ -4,12 +4,15 @@
  * request, reopened after the collector closes it or goes away. It never keeps the process alive
  * by itself: it holds the event loop only while a request is on the wire.
  */
-import { connect, constants, type ClientHttp2Session, type IncomingHttpHeaders } from 'node:http2';
+import type { ClientHttp2Session, IncomingHttpHeaders } from 'node:http2';
 import { describeError, warnOnce } from '../log.js';
 import { gzipped, type Encoded } from './otlp-encoding.js';
 import { describeNetworkError } from './otlp-http.js';
 import { partialSuccessOf, retryDelayOf } from './otlp-protobuf.js';
 import type { AttemptOutcome, OtlpTransport } from './otlp-transport.js';
+
+/** Loaded on the first gRPC request: node:http2 takes milliseconds to load, and most apps never need it. */
+const http2 = () => process.getBuiltinModule('node:http2');
 
 const EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 const CODE_NAMES = [
@@ -74,7 +77,7 @@ export class GrpcTransport implements OtlpTransport {
       };
       this.active++;
       const timer = setTimeout(() => {
-        stream?.close(constants.NGHTTP2_CANCEL);
+        stream?.close(http2().constants.NGHTTP2_CANCEL);
         settle({ delivered: false, retryable: true, failure: `no answer within ${timeoutMs} ms` });
       }, timeoutMs);
       let stream: ReturnType<ClientHttp2Session['request']> | undefined;
@@ -113,7 +116,7 @@ export class GrpcTransport implements OtlpTransport {
   private sessionNow(): ClientHttp2Session {
     const open = this.session;
     if (open !== undefined && !open.closed && !open.destroyed) return open;
-    const session = connect(this.origin);
+    const session = http2().connect(this.origin);
     // A session's failure reaches each of its streams, which report it; unheard, it would crash the app.
     session.on('error', () => {});
     const forget = () => {

@@ -48,6 +48,17 @@ describe('an exported call', () => {
   });
 });
 
+describe("Node's built-in modules", () => {
+  it('node:http2 and node:zlib are loaded only when an otlp exporter sends over gRPC or gzipped', async () => {
+    const dir = makeApp([`${APPS}builtins-loaded.mjs`]);
+    const local = resultOf(await runApp(dir, 'builtins-loaded.mjs', { env: { TRACEWIRE_DIR: dir } }));
+    expect(local).toEqual({ before: [], after: [] });
+    const grpc = { TRACEWIRE_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1', OTEL_EXPORTER_OTLP_TIMEOUT: '50' };
+    const otlp = resultOf(await runApp(dir, 'builtins-loaded.mjs', { env: grpc }));
+    expect(otlp).toEqual({ before: [], after: ['http2', 'zlib'] });
+  }, 30_000);
+});
+
 describe('copies in a process that forbids code generation from strings', () => {
   it('are all made, key by key, equal to what the values were', async () => {
     const dir = makeApp([`${APPS}copies-without-codegen.mjs`]);
