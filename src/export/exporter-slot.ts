@@ -10,6 +10,7 @@
  * nothing more, rather than being handed more each time a timeout gives up on it.
  */
 import { describeError, warnOnce } from '../log.js';
+import { outsideOtelTracing } from './otel-context.js';
 import type { Call, Exporter } from '../types.js';
 
 /** Many small unfinished exports cost bookkeeping even when they are few bytes. */
@@ -142,7 +143,7 @@ export class ExporterSlot {
     const name = this.exporter.name;
     let result: void | Promise<void>;
     try {
-      result = this.exporter.export(batch.calls);
+      result = outsideOtelTracing(() => this.exporter.export(batch.calls));
     } catch (error) {
       warnOnce(`exporter-throws:${name}`, `exporter "${name}" failed: ${describeError(error)}`);
       return;
@@ -180,7 +181,7 @@ export class ExporterSlot {
 
   private async flushExporter(): Promise<void> {
     try {
-      await this.exporter.flush?.();
+      await outsideOtelTracing(() => this.exporter.flush?.());
     } catch (error) {
       warnOnce(`exporter-flush:${this.exporter.name}`, `exporter "${this.exporter.name}" failed to flush: ${describeError(error)}`);
     }

@@ -32,6 +32,8 @@ export interface OtelSpanContext {
 
 const GLOBAL_KEY = Symbol.for('opentelemetry.js.api.1');
 const SPAN_KEY = Symbol.for('OpenTelemetry Context Key SPAN');
+// @opentelemetry/core's key, read by every instrumentation through isTracingSuppressed().
+const SUPPRESS_TRACING_KEY = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 const TRACE_ID = /^[0-9a-f]{32}$/i;
 const SPAN_ID = /^[0-9a-f]{16}$/i;
 // W3C trace-context flag: the trace is recorded (TraceFlags.SAMPLED in the API).
@@ -42,12 +44,14 @@ const INVALID_SPAN_ID = '0'.repeat(16);
 
 interface ContextLike {
   getValue(key: symbol): unknown;
+  setValue?(key: symbol, value: unknown): ContextLike;
+  deleteValue?(key: symbol): ContextLike;
 }
 interface SpanLike {
   spanContext(): { traceId?: unknown; spanId?: unknown; traceFlags?: unknown } | undefined;
 }
 interface Registry {
-  context?: { active?(): ContextLike | undefined };
+  context?: { active?(): ContextLike | undefined; with?<T>(context: ContextLike, fn: () => T): T };
 }
 
 const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
@@ -77,4 +81,24 @@ function spanContextOf(span: unknown): OtelSpanContext | undefined {
   const flags = sc?.traceFlags;
   const ids = { traceId: traceId.toLowerCase(), spanId: spanId.toLowerCase(), sampled: typeof flags !== 'number' || (flags & SAMPLED_FLAG) !== 0 };
   return ids.traceId === INVALID_TRACE_ID || ids.spanId === INVALID_SPAN_ID ? undefined : ids;
+}
+
+/**
+ * Runs `work` (an exporter's export, flush or shutdown) outside the application's span and with
+ * OpenTelemetry tracing suppressed, as OpenTelemetry's own exporters do: otherwise the app's HTTP
+ * instrumentations (undici, http) would record tracewire's OTLP requests as spans of whatever
+ * request the app was serving when a batch left. `work` runs as it is when no context manager
+ * is registered, or when the registered one misbehaves.
+ */
+export function outsideOtelTracing<T>(work: () => T): T {
+  const manager = holder[GLOBAL_KEY]?.context;
+  if (manager?.with === undefined) return work();
+  let quiet: ContextLike | undefined;
+  try {
+    const active = manager.active?.();
+    quiet = active?.deleteValue?.(SPAN_KEY)?.setValue?.(SUPPRESS_TRACING_KEY, true);
+  } catch {
+    quiet = undefined;
+  }
+  return quiet === undefined ? work() : manager.with(quiet, work);
 }

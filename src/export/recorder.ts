@@ -18,6 +18,7 @@ import type { LiveCall } from '../trace/call.js';
 import { releaseAwaitingDescendants } from '../trace/unfinished.js';
 import type { Call, Exporter } from '../types.js';
 import { ExporterSlot, type Batch } from './exporter-slot.js';
+import { outsideOtelTracing } from './otel-context.js';
 import { toRecord } from './pipeline.js';
 
 /**
@@ -207,7 +208,7 @@ export class Recorder {
     for (const slot of this.slots) {
       if (keep.has(slot.exporter)) continue;
       try {
-        await slot.exporter.shutdown?.();
+        await outsideOtelTracing(() => slot.exporter.shutdown?.());
       } catch (error) {
         warnOnce(`exporter-shutdown:${slot.exporter.name}`, `exporter "${slot.exporter.name}" failed to shut down: ${describeError(error)}`);
       }
