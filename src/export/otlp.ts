@@ -68,9 +68,13 @@ export interface OtlpExporterOptions {
   maxBufferedChars?: number;
 }
 
-/** A request carries at most this many spans, or about this many characters (collectors limit bodies). */
+/**
+ * A request carries at most this many spans, and its spans at most this many characters or
+ * bytes: gRPC servers refuse messages past 4 MiB by default (the collector's too), and the
+ * resource and framing around the spans take a little more.
+ */
 const MAX_SPANS_PER_REQUEST = 512;
-const MAX_BODY_CHARS = 4 * 1024 * 1024;
+const MAX_BODY_CHARS = 4 * 1024 * 1024 - 64 * 1024;
 /** How long spans wait for others to share their request. */
 const SEND_DELAY_MS = 20;
 const DEFAULT_MAX_BUFFERED_CHARS = 64 * 1024 * 1024;

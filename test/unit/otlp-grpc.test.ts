@@ -67,6 +67,16 @@ describe('OTLP/gRPC', () => {
     await e.shutdown();
   });
 
+  it('a burst of big spans reaches a grpc-js server (4 MiB message limit) in full, over several requests', async () => {
+    const e = exporter();
+    await e.export(Array.from({ length: 100 }, () => makeCall({ output: 'x'.repeat(60_000) })));
+    expect(e.sentSpans).toBe(100);
+    expect(collector.received.length).toBeGreaterThanOrEqual(2);
+    expect(spans()).toHaveLength(100);
+    expect(warnings).toEqual([]);
+    await e.shutdown();
+  });
+
   it('UNAVAILABLE is retried; INVALID_ARGUMENT is not, and its message is reported', async () => {
     replies = [{ code: 14, details: 'restarting' }];
     const e = exporter();
