@@ -95,7 +95,7 @@ function describeOpenFailure(path: string, error: unknown): StoreError {
 
 const COLUMNS = [
   'id', 'project', 'trace_id', 'parent_id', 'op_name', 'display_name', 'kind', 'status',
-  'started_at', 'started_at_ms', 'ended_at', 'inputs', 'output', 'exception', 'attributes', 'summary',
+  'started_at', 'started_at_ms', 'ended_at', 'inputs', 'output', 'exception', 'attributes', 'summary', 'written_seq',
 ] as const;
 
 const UPSERT_SQL = `
@@ -113,8 +113,13 @@ export class LocalStore implements CallReader {
     db.function(FOLDED_CONTAINS, { deterministic: true }, containsFolded);
     db.function(SORT_KEY, { deterministic: true }, sortKey);
     const upsert = this.statement(UPSERT_SQL);
+    const nextWrite = this.statement('UPDATE write_seq SET value = value + 1 RETURNING value');
     this.writeBatch = db.transaction((rows: CallRow[]) => {
-      for (const row of rows) upsert.run(row);
+      const { value } = nextWrite.get() as { value: number };
+      for (const row of rows) {
+        row.written_seq = value;
+        upsert.run(row);
+      }
     }).immediate;
   }
 
@@ -204,6 +209,22 @@ export class LocalStore implements CallReader {
 
   getTrace(traceId: string, project: string): Call[] {
     return orderTrace(this.readRows('SELECT * FROM calls WHERE project = ? AND trace_id = ?', [project, traceId]));
+  }
+
+  /**
+   * The trace's calls written after write `since` (0: all of them, unordered), and the number
+   * of the last write in the store: what a live view passes as `since` next time.
+   */
+  getTraceChanges(traceId: string, project: string, since: number): { calls: Call[]; lastWrite: number } {
+    return this.readConsistently(() => ({
+      calls: this.readRows('SELECT * FROM calls WHERE project = ? AND trace_id = ? AND written_seq > ?', [project, traceId, since]),
+      lastWrite: this.lastWrite(),
+    }));
+  }
+
+  /** The number of the last write in the store (read it in the same snapshot as what it stands for: readConsistently). */
+  lastWrite(): number {
+    return this.select<{ value: number }>('SELECT value FROM write_seq', [])[0]?.value ?? 0;
   }
 
   /** Rows of any read-only statement (the viewer's queries, built in trace-table.ts). */

@@ -30,6 +30,8 @@ export interface CallRow {
   exception: string | null;
   attributes: string;
   summary: string;
+  /** The write that stored it (schema.ts): set by the store as it writes. */
+  written_seq: number;
 }
 
 export function toRow(call: Call): CallRow {
@@ -50,6 +52,7 @@ export function toRow(call: Call): CallRow {
     exception: call.exception === null ? null : toJsonText(call.exception),
     attributes: toJsonText(call.attributes),
     summary: toJsonText(call.summary),
+    written_seq: 0,
   };
 }
 

@@ -55,6 +55,19 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX costs_by_model ON costs (project, model, effective_date);
     `);
   },
+  (db) => {
+    // A live view reads what changed in a trace since its last read, not the whole trace again:
+    // each write transaction takes the next number of write_seq (writers take turns, so the
+    // numbers only grow) and stamps the rows it writes with it. The trace index ends with that
+    // stamp, so such a read visits only the rows that changed. Rows written before are 0.
+    db.exec(`
+      ALTER TABLE calls ADD COLUMN written_seq INTEGER NOT NULL DEFAULT 0;
+      DROP INDEX calls_by_trace;
+      CREATE INDEX calls_by_trace ON calls (project, trace_id, written_seq);
+      CREATE TABLE write_seq (only INTEGER PRIMARY KEY CHECK (only = 0), value INTEGER NOT NULL);
+      INSERT INTO write_seq (only, value) VALUES (0, 0);
+    `);
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

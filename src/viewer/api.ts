@@ -105,9 +105,15 @@ export function answerApi(store: LocalStore, path: string, params: URLSearchPara
     const project = projectOf(params, defaultProject);
     const id = params.get('id');
     if (!id) throw new BadRequest('id is required: a trace id or the id of one of its calls');
-    const calls = findTrace(store, id, project) ?? [];
+    if (params.has('since')) {
+      // A live view reading again: only the calls written since its last read, unordered.
+      const since = wholeNumber(params, 'since', 0, Number.MAX_SAFE_INTEGER);
+      const { calls, lastWrite } = store.getTraceChanges(id, project, since);
+      return { status: 200, body: { project, traceId: id, calls, lastWrite, since } };
+    }
+    const { calls, lastWrite } = store.readConsistently(() => ({ calls: findTrace(store, id, project) ?? [], lastWrite: store.lastWrite() }));
     if (calls.length === 0) return { status: 404, body: { error: `no trace or call "${id}" in project "${project}"` } };
-    return { status: 200, body: { project, traceId: calls[0]!.traceId, calls } };
+    return { status: 200, body: { project, traceId: calls[0]!.traceId, calls, lastWrite } };
   }
   return undefined;
 }

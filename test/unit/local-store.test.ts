@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LocalExporter } from '../../src/export/local.js';
 import { LocalStore, StoreError } from '../../src/store/local-store.js';
+import { LATEST_SCHEMA_VERSION } from '../../src/store/schema.js';
 import type { Call } from '../../src/types.js';
 
 let dir: string;
@@ -184,7 +185,7 @@ describe('LocalStore', () => {
     }
     expect(error).toBeInstanceOf(StoreError);
     expect((error as StoreError).message).toContain(file);
-    expect((error as StoreError).message).toMatch(/schema version 99; this version reads up to 1/);
+    expect((error as StoreError).message).toMatch(new RegExp(`schema version 99; this version reads up to ${LATEST_SCHEMA_VERSION}\\b`));
   });
 
   it('creates missing parent directories', () => {

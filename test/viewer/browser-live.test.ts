@@ -98,6 +98,13 @@ describe.skipIf(skipBrowser)('tracewire ui following apps as they record', () =>
     expect(await page.locator('.trace-head .live-note').count()).toBe(1);
     await page.click('button[role=tab]:has-text("Architecture")');
     await page.waitForSelector('.architecture');
+    // Live reads ask for what changed since the last write they saw, and get only that back.
+    const answers: Array<{ url: string; ids: string[] }> = [];
+    page.on('response', async (response) => {
+      if (!response.url().includes('/api/trace?')) return;
+      const body = await response.json().catch(() => ({ calls: [] }));
+      answers.push({ url: response.url(), ids: body.calls.map((c: { id: string }) => c.id) });
+    });
     writeCalls('follow', [
       { id: 'follow-root', parentId: null, status: 'success' },
       { id: 'follow-a', parentId: 'follow-root', status: 'success' },
@@ -113,6 +120,9 @@ describe.skipIf(skipBrowser)('tracewire ui following apps as they record', () =>
     expect(await page.locator('.call-details').getAttribute('data-call-id')).toBe('follow-a');
     expect(await selectedIds('.timeline')).toEqual(['follow-a']);
     expect(await page.locator('.trace-head .live-note').count()).toBe(0);
+    expect(answers.length).toBeGreaterThan(0);
+    for (const answer of answers) expect(answer.url).toMatch(/[?&]since=\d+/);
+    expect(answers.flatMap((a) => a.ids).sort()).toEqual(['follow-a', 'follow-b', 'follow-root']);
     // Every call has ended: the page reads the trace no more.
     const reads = traceRequests();
     await page.waitForTimeout(4500);

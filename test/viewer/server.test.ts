@@ -102,6 +102,19 @@ describe('tracewire ui server', () => {
     expect(missing.body.error).toContain('"nope"');
   });
 
+  it('answers what changed in a trace since the last write a reader saw (live views), and nothing when nothing did', async () => {
+    const whole = (await json('/api/trace?id=agent-flaky')).body;
+    expect(whole.lastWrite).toBe(store.lastWrite());
+    const none = await json(`/api/trace?id=trace-agent&since=${whole.lastWrite}`);
+    expect(none.body).toEqual({ project: 'demo', traceId: 'trace-agent', calls: [], lastWrite: whole.lastWrite, since: whole.lastWrite });
+    const flaky = whole.calls.find((c: any) => c.id === 'agent-flaky');
+    store.write([{ ...flaky, displayName: 'flaky, retried' }]);
+    const changed = (await json(`/api/trace?id=trace-agent&since=${whole.lastWrite}`)).body;
+    expect(changed.calls.map((c: any) => [c.id, c.displayName])).toEqual([['agent-flaky', 'flaky, retried']]);
+    expect(changed.lastWrite).toBe(whole.lastWrite + 1);
+    store.write([flaky]);
+  });
+
   it('reads other projects when asked', async () => {
     const projects = (await json('/api/projects')).body;
     expect(projects.defaultProject).toBe('demo');
@@ -117,6 +130,7 @@ describe('tracewire ui server', () => {
       ['/api/traces?limit=5000', 'limit'],
       ['/api/traces?offset=-1', 'offset'],
       ['/api/trace', 'id'],
+      ['/api/trace?id=trace-agent&since=soon', 'since'],
     ] as const) {
       const { status, body } = await json(path);
       expect(status, path).toBe(400);

@@ -41,24 +41,23 @@ export interface TraceAnswer {
   project: string;
   traceId: string;
   calls: Call[];
+  /** The store's last write when this was read: what to read changes since. */
+  lastWrite: number;
 }
 
-/**
- * Reads a trace; undefined when the answer's text is `unless`, the text last read: a live
- * read that finds no change then costs no parsing (a trace of 20,000 calls is megabytes).
- */
-export async function readTrace(id: string, project: string, signal: AbortSignal, unless?: string): Promise<{ text: string; trace: TraceAnswer } | undefined> {
-  const response = await fetch(`/api/trace?${new URLSearchParams({ id, project })}`, { headers: { accept: 'application/json' }, signal });
-  const text = await response.text();
-  if (response.ok && text === unless) return undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = {};
-  }
-  if (!response.ok) throw new Error((body as { error?: string }).error ?? `/api/trace answered ${response.status}`);
-  return { text, trace: body as TraceAnswer };
+/** A trace's calls written since write `since` (new ones and new versions of others, unordered). */
+export interface TraceChanges extends TraceAnswer {
+  since: number;
+}
+
+/** Reads a whole trace: by its id, one of its calls' ids, or `latest`. */
+export function readTrace(id: string, project: string, signal: AbortSignal): Promise<TraceAnswer> {
+  return getJson<TraceAnswer>('/api/trace', { id, project }, signal);
+}
+
+/** What changed in a trace since its last read: a live read of a trace of 20,000 calls need not bring megabytes back. */
+export function readTraceChanges(traceId: string, project: string, since: number, signal: AbortSignal): Promise<TraceChanges> {
+  return getJson<TraceChanges>('/api/trace', { id: traceId, project, since: String(since) }, signal);
 }
 
 export async function getJson<T>(path: string, params: Record<string, string | undefined> = {}, signal?: AbortSignal): Promise<T> {

@@ -6,7 +6,8 @@
  */
 import { formatCost, totalTokensOf } from '../../cli/format.js';
 import type { Call } from '../../types.js';
-import { LIVE_INTERVAL_MS, readTrace, type TraceAnswer } from './api.js';
+import { orderTrace } from '../../store/query.js';
+import { LIVE_INTERVAL_MS, readTrace, readTraceChanges, type TraceAnswer } from './api.js';
 import type { Nav } from './app.js';
 import { createArchitecture, type ArchitectureView } from './architecture.js';
 import { detailsOf } from './details.js';
@@ -25,9 +26,9 @@ type Tab = 'timeline' | 'architecture';
  */
 export async function showTrace(main: HTMLElement, id: string, project: string, nav: Nav, live: boolean, signal: AbortSignal): Promise<void> {
   replace(main, h('p', { class: 'table-status' }, 'Loading…'));
-  let read: { text: string; trace: TraceAnswer };
+  let trace: TraceAnswer;
   try {
-    read = (await readTrace(id, project, signal))!;
+    trace = await readTrace(id, project, signal);
   } catch (error) {
     if (!signal.aborted) replace(main, backLink(nav, project), h('p', { class: 'error' }, (error as Error).message));
     return;
@@ -35,7 +36,6 @@ export async function showTrace(main: HTMLElement, id: string, project: string, 
   // The address moved on while the trace loaded: the page belongs to another view now.
   if (signal.aborted) return;
 
-  let trace = read.trace;
   let byId = new Map(trace.calls.map((call) => [call.id, call]));
   let selected: Call = byId.get(id) ?? rootOf(trace.calls);
   let tab: Tab = 'timeline';
@@ -121,7 +121,6 @@ export async function showTrace(main: HTMLElement, id: string, project: string, 
   if (selected.id === id && selected.parentId !== null) timeline.reveal(id);
   if (!live || !isRunning(trace.calls)) return;
 
-  let shownText = read.text;
   /** When a read last found a change, on this page's clock. */
   let changedAt = -Infinity;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -139,13 +138,20 @@ export async function showTrace(main: HTMLElement, id: string, project: string, 
   async function readAgain(): Promise<void> {
     if (signal.aborted) return;
     if (document.visibilityState === 'visible') {
-      // A failed read changes nothing on screen: the next one retries.
-      const next = await readTrace(id, project, signal, shownText).catch(() => undefined);
+      // A failed read changes nothing on screen: the next one retries from the same point.
+      const changes = await readTraceChanges(trace.traceId, trace.project, trace.lastWrite, signal).catch(() => undefined);
       if (signal.aborted) return;
-      if (next !== undefined && next.trace.calls.length > 0) {
-        shownText = next.text;
-        changedAt = Date.now();
-        apply(next.trace);
+      if (changes !== undefined) {
+        // A call written again as it was (a roll-up that added nothing) is no change to show.
+        const changed = changes.calls.filter((call) => JSON.stringify(call) !== JSON.stringify(byId.get(call.id)));
+        const merged = new Map(byId);
+        for (const call of changed) merged.set(call.id, call);
+        if (changed.length > 0) {
+          changedAt = Date.now();
+          apply({ ...trace, calls: orderTrace([...merged.values()]), lastWrite: changes.lastWrite });
+        } else {
+          trace = { ...trace, lastWrite: changes.lastWrite };
+        }
       }
     }
     if (isRunning(trace.calls)) schedule();
