@@ -1,7 +1,8 @@
 /**
- * The `otlp` exporter (SPEC §7): each call becomes one span sent over OTLP/HTTP, in binary
- * protobuf or JSON (otlp-encoding.ts), attributes after the OpenTelemetry GenAI semantic
- * conventions. Global `fetch` only: no OpenTelemetry SDK is needed, and no dependency is added.
+ * The `otlp` exporter (SPEC §7): each call becomes one span sent over OTLP, over HTTP in binary
+ * protobuf or JSON or over gRPC (otlp-encoding.ts, otlp-http.ts, otlp-grpc.ts), attributes after
+ * the OpenTelemetry GenAI semantic conventions. Node's own `fetch` and HTTP/2 only: no
+ * OpenTelemetry SDK or gRPC library is needed, and no dependency is added.
  * How a call maps to a span (ids, attributes, an OpenTelemetry parent): otlp-span.ts.
  *
  * A call exported again (a parent whose usage grew when a late child ended) is sent again as
@@ -9,14 +10,15 @@
  * the later copy has the complete summary.
  *
  * Spans from the export queue's small batches are gathered into requests of up to 512 spans
- * (or 4 MB), sent when full or 20 ms after the first one arrived, and at once by flush().
+ * (under 4 MiB), sent when full or 20 ms after the first one arrived, and at once by flush().
  * Encoded spans kept here, waiting or in flight (retries included), are capped at
  * `maxBufferedChars` (init() passes maxQueueBytes): the queue's estimate of what an exporter
  * holds is only an estimate, and a collector that never answers must not grow the heap.
  *
- * Delivery: 429/502/503/504 and network errors are retried with exponential backoff and jitter,
- * or after the server's `Retry-After`, within `maxAttempts` and a per-request deadline; anything
- * else is dropped and reported once. A request given up on that way marks the endpoint down
+ * Delivery: what the transport calls "later" (HTTP 429/502/503/504, gRPC's retryable codes) and
+ * network errors are retried with exponential backoff and jitter, or after the delay the server
+ * asked for, within `maxAttempts` and a per-request deadline; anything else is dropped and
+ * reported once. A request given up on that way marks the endpoint down
  * for `maxBackoffMs` (or its `Retry-After`): requests meanwhile are dropped without being sent.
  * Otherwise a backlog behind a dead collector would be tried request after request, each for a
  * whole deadline, keeping an ended process alive for minutes. Nothing here throws or rejects
@@ -27,8 +29,8 @@ import type { Call, Exporter } from '../types.js';
 import { encodingOf, otlpCompression, otlpProtocol, type Encoded, type OtlpEncoding, type OtlpProtocol } from './otlp-encoding.js';
 import { GrpcTransport, grpcOrigin } from './otlp-grpc.js';
 import { httpTransport, resourceAttributesFrom, tracesUrl } from './otlp-http.js';
-import type { OtlpTransport } from './otlp-transport.js';
 import { str, toOtlpSpan, type KeyValue } from './otlp-span.js';
+import type { OtlpTransport } from './otlp-transport.js';
 
 export { parseRetryAfter } from './otlp-http.js';
 
@@ -85,7 +87,7 @@ const DEFAULT_MAX_BUFFERED_CHARS = 64 * 1024 * 1024;
  */
 interface PendingRequest {
   service: string;
-  spans: Array<Encoded>;
+  spans: Encoded[];
   chars: number;
   /** Resolves once these spans were delivered or given up. */
   done: Promise<void>;
