@@ -76,11 +76,11 @@ export class GrpcTransport implements OtlpTransport {
         resolve(outcome);
       };
       this.active++;
+      let stream: ReturnType<ClientHttp2Session['request']> | undefined;
       const timer = setTimeout(() => {
         stream?.close(http2().constants.NGHTTP2_CANCEL);
         settle({ delivered: false, retryable: true, failure: `no answer within ${timeoutMs} ms` });
       }, timeoutMs);
-      let stream: ReturnType<ClientHttp2Session['request']> | undefined;
       try {
         const session = this.sessionNow();
         session.ref();

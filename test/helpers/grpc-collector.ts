@@ -8,8 +8,8 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { decodeTraceBody, PROTOBUF } from './otlp-decode.js';
 
 export interface GrpcReceived { metadata: Record<string, unknown>; body: any }
-/** OK with an optional response message, or a gRPC error status with trailing metadata. */
-export type GrpcReply = { response?: Uint8Array } | { code: number; details: string; trailers?: Record<string, Buffer | string> };
+/** OK with an optional response message, a gRPC error status with trailing metadata, or no answer at all. */
+export type GrpcReply = { response?: Uint8Array } | { code: number; details: string; trailers?: Record<string, Buffer | string> } | { hang: true };
 
 const bytes = { serialize: (b: Buffer) => b, deserialize: (b: Buffer) => b };
 const SERVICE = {
@@ -31,6 +31,7 @@ export function useGrpcCollector(nextReply: () => GrpcReply | undefined = () => 
     Export(call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) {
       state.received.push({ metadata: call.metadata.getMap(), body: decodeTraceBody(PROTOBUF, call.request) });
       const reply = nextReply() ?? {};
+      if ('hang' in reply) return;
       if ('code' in reply) {
         const trailers = new grpc.Metadata();
         for (const [key, value] of Object.entries(reply.trailers ?? {})) trailers.set(key, value);
@@ -48,6 +49,7 @@ export function useGrpcCollector(nextReply: () => GrpcReply | undefined = () => 
   beforeEach(() => {
     state.received.length = 0;
   });
-  afterAll(() => new Promise<void>((resolve) => server.tryShutdown(() => resolve())));
+  // Calls left hanging on purpose would keep a graceful shutdown waiting.
+  afterAll(() => server.forceShutdown());
   return state;
 }

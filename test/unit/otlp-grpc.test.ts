@@ -116,6 +116,17 @@ describe('OTLP/gRPC', () => {
     await e.shutdown();
   });
 
+  it('a collector that takes the request and never answers: each attempt ends at the timeout, then the spans are dropped', async () => {
+    replies = [{ hang: true }, { hang: true }];
+    const e = exporter({ timeoutMs: 100, maxAttempts: 2 });
+    await e.export([makeCall()]);
+    expect(collector.received).toHaveLength(2);
+    expect(e.droppedSpans).toBe(1);
+    // grpc-js ends the call at the deadline the request carried (grpc-timeout), or tracewire's timer does.
+    expect(warnings[0]).toMatch(/after 2 attempt\(s\): (gRPC DEADLINE_EXCEEDED \(4\)|no answer within 100 ms)/);
+    await e.shutdown();
+  });
+
   it('a collector that is down: each attempt fails without an unhandled error, then the spans are dropped and reported once', async () => {
     const e = exporter({ endpoint: 'http://127.0.0.1:1', maxAttempts: 2 });
     await expect(e.export([makeCall(), makeCall()])).resolves.toBeUndefined();
