@@ -224,7 +224,20 @@ export function str(key: string, value: string): KeyValue {
   return { key, value: { stringValue: cap(value) } };
 }
 function int(key: string, value: number): KeyValue {
-  return { key, value: { intValue: String(Math.trunc(value)) } };
+  return { key, value: { intValue: int64Text(value) } };
+}
+
+/**
+ * A finite number as an int64's decimal digits, clamped to the int64 range: `String` writes
+ * 1e21 and up with an exponent, which no int64 reader takes (a request's `max_tokens` is the
+ * app's to set, to anything).
+ */
+function int64Text(value: number): string {
+  const whole = Math.trunc(value);
+  if (Number.isSafeInteger(whole)) return String(whole);
+  if (whole >= 2 ** 63) return '9223372036854775807';
+  if (whole <= -(2 ** 63)) return '-9223372036854775808';
+  return BigInt(whole).toString();
 }
 function dbl(key: string, value: number): KeyValue {
   return { key, value: { doubleValue: value } };

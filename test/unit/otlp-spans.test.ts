@@ -80,6 +80,12 @@ describe.each(Object.keys(CONTENT_TYPES) as Array<keyof typeof CONTENT_TYPES>)('
       expect(attrs(span.attributes)).toMatchObject({ 'error.type': 'RateLimitError', 'http.response.status_code': '429', 'tracewire.status': 'error' });
     });
 
+    it('an integer past what a double writes without an exponent is sent as int64 digits, clamped to the int64 range', async () => {
+      const inputs = (maxTokens: number) => ({ model: 'gpt-4o-mini', messages: [], max_tokens: maxTokens });
+      await exporter().export([makeCall({ inputs: inputs(1e30) }), makeCall({ inputs: inputs(2 ** 60 + 0.5) }), makeCall({ inputs: inputs(-1e300) })]);
+      expect(allSpans().map((span) => attrs(span.attributes)['gen_ai.request.max_tokens'])).toEqual(['9223372036854775807', '1152921504606846976', '-9223372036854775808']);
+    });
+
     it('cancelled leaves the status unset and says so in tracewire.status', async () => {
       await exporter().export([makeCall({ status: 'cancelled' })]);
       const span = allSpans()[0];
