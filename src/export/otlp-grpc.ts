@@ -8,7 +8,7 @@ import type { ClientHttp2Session, IncomingHttpHeaders } from 'node:http2';
 import { describeError, warnOnce } from '../log.js';
 import { gzipped, type Encoded } from './otlp-encoding.js';
 import { describeNetworkError } from './otlp-http.js';
-import { partialSuccessOf, retryDelayOf } from './otlp-protobuf.js';
+import { partialSuccessOf, retryDelayOf } from './otlp-protobuf-answers.js';
 import type { AttemptOutcome, OtlpTransport } from './otlp-transport.js';
 
 /** Loaded on the first gRPC request: node:http2 takes milliseconds to load, and most apps never need it. */

@@ -5,7 +5,7 @@
 import { describeError, warnOnce } from '../log.js';
 import { parseOtelList } from '../otel-env-list.js';
 import { gzipped, type Encoded } from './otlp-encoding.js';
-import { partialSuccessOf, statusMessageOf } from './otlp-protobuf.js';
+import { partialSuccessOf, statusMessageOf } from './otlp-protobuf-answers.js';
 import { str, type KeyValue } from './otlp-span.js';
 import type { AttemptOutcome, OtlpTransport } from './otlp-transport.js';
 

@@ -1,12 +1,12 @@
 /**
- * OTLP's binary protobuf encoding (`http/protobuf`) of the spans otlp-span.ts builds in their
- * OTLP/JSON shape, and the reading of a collector's protobuf answers. Written by hand for the
+ * OTLP's binary protobuf encoding (`http/protobuf`, `grpc`) of the spans otlp-span.ts builds in
+ * their OTLP/JSON shape (a collector's protobuf answers are read in otlp-protobuf-answers.ts). Written by hand for the
  * few messages a trace export needs (opentelemetry-proto's trace/v1, common/v1, resource/v1
  * and collector/trace/v1), so that no protobuf library is added.
  */
 import type { AnyValue, KeyValue, OtlpSpan } from './otlp-span.js';
 
-const VARINT = 0, FIXED64 = 1, LEN = 2, FIXED32 = 5;
+export const VARINT = 0, FIXED64 = 1, LEN = 2, FIXED32 = 5;
 /** The writer's buffer, grown as needed, is kept between uses up to this size (a span with capped inputs and output fits). */
 const KEPT_BYTES = 256 * 1024;
 
@@ -94,12 +94,14 @@ class ProtoWriter {
     this.pos += value.length;
   }
 
-  /** Ids: OTLP/JSON writes their bytes as lower-case hex. */
+  /** Ids: OTLP/JSON writes their bytes as hex. Anything else is refused: the span is dropped, not sent with a broken id. */
   hex(field: number, hex: string): void {
     this.tag(field, LEN);
-    this.varint(hex.length / 2);
-    this.reserve(hex.length / 2);
-    this.pos += this.buf.write(hex, this.pos, 'hex');
+    this.reserve(hex.length / 2 + 2);
+    const start = this.pos + 1;
+    const length = this.buf.write(hex, start, 'hex');
+    if (length * 2 !== hex.length) throw new RangeError(`${JSON.stringify(hex)} is no id in hex`);
+    this.placeLength(start - 1, length);
   }
 
   /** A nested message, written by `body`. */
@@ -128,7 +130,12 @@ class ProtoWriter {
     this.buf[at] = rest;
   }
 
-  /** What was written since the last finish(), as a copy of its own. */
+  /** Starts over (a write that threw left its bytes behind). */
+  reset(): void {
+    this.pos = 0;
+  }
+
+  /** What was written since the last reset, as a copy of its own. */
   finish(): Uint8Array<ArrayBuffer> {
     const out = new Uint8Array(this.pos);
     out.set(this.buf.subarray(0, this.pos));
@@ -140,6 +147,12 @@ class ProtoWriter {
 }
 
 const writer = new ProtoWriter();
+
+function encoded(write: (w: ProtoWriter) => void): Uint8Array<ArrayBuffer> {
+  writer.reset();
+  write(writer);
+  return writer.finish();
+}
 
 function varintSize(value: number): number {
   let size = 1;
@@ -169,7 +182,10 @@ function writeAttributes(w: ProtoWriter, field: number, attributes: readonly Key
 
 /** A `Span` message (trace/v1). */
 export function encodeSpan(span: OtlpSpan): Uint8Array<ArrayBuffer> {
-  const w = writer;
+  return encoded((w) => writeSpan(w, span));
+}
+
+function writeSpan(w: ProtoWriter, span: OtlpSpan): void {
   w.hex(1, span.traceId);
   w.hex(2, span.spanId);
   if (span.parentSpanId !== undefined) w.hex(4, span.parentSpanId);
@@ -192,109 +208,20 @@ export function encodeSpan(span: OtlpSpan): Uint8Array<ArrayBuffer> {
       w.uint(3, code);
     });
   }
-  return w.finish();
 }
 
 /** A `Resource` message (resource/v1). */
 export function encodeResource(attributes: readonly KeyValue[]): Uint8Array<ArrayBuffer> {
-  const w = writer;
-  writeAttributes(w, 1, attributes);
-  return w.finish();
+  return encoded((w) => writeAttributes(w, 1, attributes));
 }
 
 /** An `ExportTraceServiceRequest` holding encoded spans of one resource and one instrumentation scope. */
 export function encodeTraceRequest(resource: Uint8Array, scopeName: string, spans: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const w = writer;
-  w.message(1, () => {
+  return encoded((w) => w.message(1, () => {
     w.bytes(1, resource);
     w.message(2, () => {
       w.message(1, () => w.string(1, scopeName));
       for (const span of spans) w.bytes(2, span);
     });
-  });
-  return w.finish();
-}
-
-type Field = [number: number, value: number | Uint8Array];
-
-/** A message's fields in order, as numbers (varints) or bytes (length-delimited); undefined when the bytes are no protobuf message. */
-function readFields(bytes: Uint8Array): Field[] | undefined {
-  const fields: Field[] = [];
-  let pos = 0;
-  const readVarint = (): number => {
-    let value = 0;
-    let scale = 1;
-    for (;;) {
-      if (pos >= bytes.length || scale > 2 ** 63) throw new RangeError('truncated varint');
-      const byte = bytes[pos++]!;
-      value += (byte & 0x7f) * scale;
-      if (byte < 0x80) return value;
-      scale *= 0x80;
-    }
-  };
-  try {
-    while (pos < bytes.length) {
-      const tag = readVarint();
-      const field = Math.floor(tag / 8);
-      const wireType = tag % 8;
-      if (wireType === VARINT) fields.push([field, readVarint()]);
-      else if (wireType === LEN) {
-        const length = readVarint();
-        if (pos + length > bytes.length) return undefined;
-        fields.push([field, bytes.subarray(pos, pos + length)]);
-        pos += length;
-      } else if (wireType === FIXED64) pos += 8;
-      else if (wireType === FIXED32) pos += 4;
-      else return undefined;
-    }
-  } catch {
-    return undefined;
-  }
-  return pos === bytes.length ? fields : undefined;
-}
-
-/** A field's value; the last occurrence wins, as protobuf has it for a field that is not repeated. */
-function fieldOf(fields: Field[] | undefined, number: number): number | Uint8Array | undefined {
-  let value: number | Uint8Array | undefined;
-  for (const [n, v] of fields ?? []) if (n === number) value = v;
-  return value;
-}
-
-const text = (value: number | Uint8Array | undefined): string | undefined =>
-  value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : undefined;
-
-/** An `ExportTraceServiceResponse`'s partial success, when it says spans were rejected. */
-export function partialSuccessOf(body: Uint8Array): { rejectedSpans: number; errorMessage: string | undefined } | undefined {
-  const partial = fieldOf(readFields(body), 1);
-  if (!(partial instanceof Uint8Array)) return undefined;
-  const fields = readFields(partial);
-  const rejected = fieldOf(fields, 1);
-  if (typeof rejected !== 'number' || rejected <= 0) return undefined;
-  return { rejectedSpans: rejected, errorMessage: text(fieldOf(fields, 2)) };
-}
-
-/** The message of a `google.rpc.Status`, the body a collector answers a failed protobuf request with. */
-export function statusMessageOf(body: Uint8Array): string | undefined {
-  return text(fieldOf(readFields(body), 2));
-}
-
-/**
- * The delay of a `google.rpc.RetryInfo` among a `google.rpc.Status`'s details (gRPC's
- * grpc-status-details-bin), in milliseconds: how long a collector that is throttling asks to wait.
- */
-export function retryDelayOf(status: Uint8Array | undefined): number | undefined {
-  if (status === undefined) return undefined;
-  for (const [number, detail] of readFields(status) ?? []) {
-    if (number !== 3 || !(detail instanceof Uint8Array)) continue;
-    const any = readFields(detail);
-    if (!text(fieldOf(any, 1))?.endsWith('/google.rpc.RetryInfo')) continue;
-    const info = fieldOf(any, 2);
-    const delay = info instanceof Uint8Array ? fieldOf(readFields(info), 1) : undefined;
-    if (!(delay instanceof Uint8Array)) return undefined;
-    const duration = readFields(delay);
-    const seconds = fieldOf(duration, 1);
-    const nanos = fieldOf(duration, 2);
-    return (typeof seconds === 'number' ? seconds * 1000 : 0) + (typeof nanos === 'number' ? Math.round(nanos / 1e6) : 0);
-  }
-  return undefined;
+  }));
 }

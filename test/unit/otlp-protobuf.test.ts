@@ -71,6 +71,12 @@ describe('the protobuf encoding, read by OpenTelemetry\'s generated decoder', ()
     expect(decodeTraceBody(PROTOBUF, big).resourceSpans[0].scopeSpans[0].spans).toHaveLength(8);
   });
 
+  it('an id that is not hex is refused, not written broken, and the next span is whole', () => {
+    expect(() => encodeSpan({ ...span, traceId: 'trace-agent' })).toThrow(/"trace-agent" is no id in hex/);
+    expect(() => encodeSpan({ ...span, spanId: 'abc' })).toThrow(/no id in hex/);
+    expect(decodeTraceBody(PROTOBUF, encodeTraceRequest(encodeResource([]), 'tracewire', [encodeSpan(span)])).resourceSpans[0].scopeSpans[0].spans).toEqual([span]);
+  });
+
   it('the OpenTelemetry encoder and tracewire\'s write the same bytes for the same span', () => {
     // Field order and presence follow opentelemetry-proto: an identical encoding, not only an equivalent one.
     const require = createRequire(import.meta.url);
