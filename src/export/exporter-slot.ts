@@ -10,8 +10,8 @@
  * nothing more, rather than being handed more each time a timeout gives up on it.
  */
 import { describeError, warnOnce } from '../log.js';
-import { outsideOtelTracing } from './otel-context.js';
 import type { Call, Exporter } from '../types.js';
+import { asExportWork } from './export-work.js';
 
 /** Many small unfinished exports cost bookkeeping even when they are few bytes. */
 export const MAX_PENDING_CALLS = 8192;
@@ -143,7 +143,7 @@ export class ExporterSlot {
     const name = this.exporter.name;
     let result: void | Promise<void>;
     try {
-      result = outsideOtelTracing(() => this.exporter.export(batch.calls));
+      result = exportOutside(this.exporter, batch.calls);
     } catch (error) {
       warnOnce(`exporter-throws:${name}`, `exporter "${name}" failed: ${describeError(error)}`);
       return;
@@ -181,9 +181,18 @@ export class ExporterSlot {
 
   private async flushExporter(): Promise<void> {
     try {
-      await outsideOtelTracing(() => this.exporter.flush?.());
+      await asExportWork(() => this.exporter.flush?.());
     } catch (error) {
       warnOnce(`exporter-flush:${this.exporter.name}`, `exporter "${this.exporter.name}" failed to flush: ${describeError(error)}`);
     }
   }
+}
+
+/**
+ * `exporter.export(calls)` as export work. A function of its own: a closure made in hand()
+ * would put `batch` in the scope its promise callbacks keep until the export settles, and
+ * with it every call of the batch, which an exporter holding only a serialized form lets go.
+ */
+function exportOutside(exporter: Exporter, calls: Call[]): void | Promise<void> {
+  return asExportWork(() => exporter.export(calls));
 }

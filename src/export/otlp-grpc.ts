@@ -8,6 +8,7 @@ import type { ClientHttp2Session, IncomingHttpHeaders } from 'node:http2';
 import { describeError, warnOnce } from '../log.js';
 import { gzipped, type Encoded } from './otlp-encoding.js';
 import { describeNetworkError } from './otlp-http.js';
+import type { TlsFiles } from './otlp-tls.js';
 import { partialSuccessOf, retryDelayOf } from './otlp-protobuf-answers.js';
 import type { AttemptOutcome, OtlpTransport } from './otlp-transport.js';
 
@@ -46,7 +47,7 @@ export class GrpcTransport implements OtlpTransport {
   private session: ClientHttp2Session | undefined;
   private active = 0;
 
-  constructor(private readonly origin: string, headers: Record<string, string>, private readonly gzip: boolean) {
+  constructor(private readonly origin: string, headers: Record<string, string>, private readonly gzip: boolean, private readonly tls: TlsFiles = {}) {
     this.url = `${origin}${EXPORT_PATH}`;
     // gRPC metadata keys are lower case; the transport's own headers are not the user's to set.
     const own = /^(content-type|content-encoding|te|grpc-.*|:.*)$/;
@@ -116,7 +117,7 @@ export class GrpcTransport implements OtlpTransport {
   private sessionNow(): ClientHttp2Session {
     const open = this.session;
     if (open !== undefined && !open.closed && !open.destroyed) return open;
-    const session = http2().connect(this.origin);
+    const session = http2().connect(this.origin, this.tls);
     // A session's failure reaches each of its streams, which report it; unheard, it would crash the app.
     session.on('error', () => {});
     const forget = () => {

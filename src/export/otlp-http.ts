@@ -1,12 +1,16 @@
 /**
- * OTLP/HTTP for the exporter (otlp.ts): where requests go, one attempt with `fetch`, what a
- * collector's answer says; and the resource from the environment.
+ * OTLP/HTTP for the exporter (otlp.ts): where requests go, one attempt, what a collector's answer
+ * says; and the resource from the environment. Node's own http/https rather than `fetch`, for
+ * the TLS files an operator may configure (a private CA, a client certificate); one keep-alive
+ * agent per exporter, whose idle connections never hold the process.
  */
+import type { Agent, IncomingHttpHeaders } from 'node:http';
 import { describeError, warnOnce } from '../log.js';
 import { parseOtelList } from '../otel-env-list.js';
 import { gzipped, type Encoded } from './otlp-encoding.js';
 import { partialSuccessOf, statusMessageOf } from './otlp-protobuf-answers.js';
 import { str, type KeyValue } from './otlp-span.js';
+import type { TlsFiles } from './otlp-tls.js';
 import type { AttemptOutcome, OtlpTransport } from './otlp-transport.js';
 
 /** Statuses a collector uses for "later" (OTLP/HTTP spec): anything else is not retried. */
@@ -22,38 +26,67 @@ export function tracesUrl(tracesEndpoint: string | undefined, endpoint: string |
   }
 }
 
-interface Prepared { body: Encoded; headers: Record<string, string> }
+interface Prepared { body: Buffer; headers: Record<string, string> }
+interface Answer { status: number; headers: IncomingHttpHeaders; body: Buffer }
 
-/** Requests to `url` with `headers` (the content type among them), gzipped when asked. */
-export function httpTransport(url: string, headers: Record<string, string>, gzip: boolean): OtlpTransport {
+/** Requests to `url` with `headers` (the content type among them), gzipped when asked, over TLS with `tls` for https. */
+export function httpTransport(url: string, headers: Record<string, string>, gzip: boolean, tls: TlsFiles = {}): OtlpTransport {
+  const target = new URL(url);
+  // Loaded on the first request: node:https takes milliseconds to load, and most apps never export over OTLP.
+  const http = () => process.getBuiltinModule(target.protocol === 'https:' ? 'node:https' : 'node:http');
+  let agent: Agent | undefined;
+
+  function post({ body, headers }: Prepared, timeoutMs: number): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      const module = http();
+      agent ??= new module.Agent({ keepAlive: true, ...(target.protocol === 'https:' ? tls : {}) });
+      const request = module.request(target, { method: 'POST', agent, headers: { ...headers, 'content-length': String(body.length) } }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+        response.on('error', reject);
+      });
+      // The whole exchange, not one silence: a collector that trickles its answer is cut off too.
+      const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      request.on('close', () => clearTimeout(timer));
+      request.on('error', reject);
+      request.end(body);
+    });
+  }
+
   return {
     url,
     async prepare(body): Promise<Prepared> {
       const compressed = gzip ? await gzipped(body) : undefined;
-      return compressed ? { body: compressed, headers: { ...headers, 'content-encoding': 'gzip' } } : { body, headers };
+      const bytes = compressed ?? body;
+      return { body: typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), headers: compressed ? { ...headers, 'content-encoding': 'gzip' } : headers };
     },
     async attempt(prepared, timeoutMs): Promise<AttemptOutcome> {
-      const { body, headers } = prepared as Prepared;
+      let answer: Answer;
       try {
-        const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
-        // Reading the body to its end releases the connection for the next request.
-        const answer = await response.arrayBuffer().then((b) => new Uint8Array(b), () => new Uint8Array(0));
-        const type = response.headers.get('content-type');
-        if (response.ok) return { delivered: true, rejected: rejectedSpansOf(type, answer) };
-        const text = failureTextOf(type, answer);
-        const retryable = RETRYABLE.has(response.status);
-        return {
-          delivered: false,
-          failure: `HTTP ${response.status}${text ? `: ${text.slice(0, 300)}` : ''}`,
-          retryable,
-          retryAfterMs: retryable ? parseRetryAfter(response.headers.get('retry-after')) : undefined,
-        };
+        answer = await post(prepared as Prepared, timeoutMs);
       } catch (error) {
         return { delivered: false, failure: describeNetworkError(error), retryable: true };
       }
+      const type = headerText(answer.headers['content-type']);
+      if (answer.status >= 200 && answer.status < 300) return { delivered: true, rejected: rejectedSpansOf(type, answer.body) };
+      const text = failureTextOf(type, answer.body);
+      const retryable = RETRYABLE.has(answer.status);
+      return {
+        delivered: false,
+        failure: `HTTP ${answer.status}${text ? `: ${text.slice(0, 300)}` : ''}`,
+        retryable,
+        retryAfterMs: retryable ? parseRetryAfter(headerText(answer.headers['retry-after'])) : undefined,
+      };
+    },
+    close() {
+      agent?.destroy();
+      agent = undefined;
     },
   };
 }
+
+const headerText = (value: string | string[] | undefined): string | null => (Array.isArray(value) ? value.join(', ') : value ?? null);
 
 /** `OTEL_RESOURCE_ATTRIBUTES`: `key=value` pairs, comma-separated, percent-encoded. */
 export function resourceAttributesFrom(raw: string | undefined): KeyValue[] {

@@ -30,11 +30,12 @@ import { encodingOf, otlpCompression, otlpProtocol, type Encoded, type OtlpEncod
 import { GrpcTransport, grpcOrigin } from './otlp-grpc.js';
 import { httpTransport, resourceAttributesFrom, tracesUrl } from './otlp-http.js';
 import { str, toOtlpSpan, type KeyValue } from './otlp-span.js';
+import { tlsFiles, type TlsPaths } from './otlp-tls.js';
 import type { OtlpTransport } from './otlp-transport.js';
 
 export { parseRetryAfter } from './otlp-http.js';
 
-export interface OtlpExporterOptions {
+export interface OtlpExporterOptions extends TlsPaths {
   /**
    * Base URL; `/v1/traces` is appended (default `http://localhost:4318`). With `grpc`, the
    * collector's address (default `http://localhost:4317`; `https:` for TLS), any path ignored.
@@ -278,14 +279,15 @@ export class OtlpExporter implements Exporter {
 function transportFor(protocol: OtlpProtocol, encoding: OtlpEncoding, options: OtlpExporterOptions, env: Record<string, string | undefined>): OtlpTransport | undefined {
   const tracesEndpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || options.tracesEndpoint;
   const gzip = otlpCompression(options.compression, env) === 'gzip';
+  const tls = tlsFiles(options, env);
   // The body's encoding decides its type whatever the configured headers say; any other header is sent as given.
   const configured = Object.entries(options.headers ?? {}).filter(([key]) => !/^content-(type|encoding)$/i.test(key));
   if (protocol === 'grpc') {
     const origin = grpcOrigin(tracesEndpoint || options.endpoint);
-    return origin === undefined ? undefined : new GrpcTransport(origin, Object.fromEntries(configured), gzip);
+    return origin === undefined ? undefined : new GrpcTransport(origin, Object.fromEntries(configured), gzip, tls);
   }
   const url = tracesUrl(tracesEndpoint, options.endpoint);
-  return url === undefined ? undefined : httpTransport(url, { ...Object.fromEntries(configured), 'content-type': encoding.contentType }, gzip);
+  return url === undefined ? undefined : httpTransport(url, { ...Object.fromEntries(configured), 'content-type': encoding.contentType }, gzip, tls);
 }
 
 function pendingRequest(service: string): PendingRequest {

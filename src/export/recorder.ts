@@ -17,8 +17,8 @@ import type { ResolvedSettings } from '../settings.js';
 import type { LiveCall } from '../trace/call.js';
 import { releaseAwaitingDescendants } from '../trace/unfinished.js';
 import type { Call, Exporter } from '../types.js';
+import { asExportWork } from './export-work.js';
 import { ExporterSlot, type Batch } from './exporter-slot.js';
-import { outsideOtelTracing } from './otel-context.js';
 import { toRecord } from './pipeline.js';
 
 /**
@@ -208,7 +208,7 @@ export class Recorder {
     for (const slot of this.slots) {
       if (keep.has(slot.exporter)) continue;
       try {
-        await outsideOtelTracing(() => slot.exporter.shutdown?.());
+        await asExportWork(() => slot.exporter.shutdown?.());
       } catch (error) {
         warnOnce(`exporter-shutdown:${slot.exporter.name}`, `exporter "${slot.exporter.name}" failed to shut down: ${describeError(error)}`);
       }

@@ -5,11 +5,11 @@ import { state } from '../state.js';
 import type { CallHandle } from '../types.js';
 import { LiveCall } from './call.js';
 import type { CallSpec } from './call-spec.js';
-import { currentFrame, frameFor, storage, type Frame } from './context.js';
+import { currentFrame, exportWork, frameFor, storage, type Frame } from './context.js';
 
 /**
  * Opens a call under the current context, or returns undefined when nothing should be
- * recorded here (tracing off, or inside withTracingDisabled). The caller runs the traced
+ * recorded here (tracing off, inside withTracingDisabled, or in an exporter's code). The caller runs the traced
  * work inside `enterCall(call, ...)` so that nested calls find it as their parent.
  */
 export function beginCall(
@@ -17,7 +17,7 @@ export function beginCall(
   inputs: Record<string, unknown>,
   frame: Frame | undefined = currentFrame(),
 ): LiveCall | undefined {
-  if (!state.enabled || frame?.disabled) return undefined;
+  if (!state.enabled || frame?.disabled || exportWork.depth > 0) return undefined;
   const settings = state.settings!;
   const globalAttrs = settings.attributes;
   const contextAttrs = frame?.attributes;

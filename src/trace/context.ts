@@ -14,6 +14,13 @@ const KEY = Symbol.for('tracewire.context.v1');
 const holder = globalThis as unknown as Record<symbol, AsyncLocalStorage<Frame> | undefined>;
 export const storage: AsyncLocalStorage<Frame> = (holder[KEY] ??= new AsyncLocalStorage<Frame>());
 
+/**
+ * Exporter code running now on this synchronous stack (export-work.ts): none of it is recorded,
+ * even where no frame says so (an app that only calls SDKs leaves AsyncLocalStorage off). Shared
+ * by both builds, like the storage.
+ */
+export const exportWork: { depth: number } = ((globalThis as unknown as Record<symbol, { depth: number }>)[Symbol.for('tracewire.export-work.v1')] ??= { depth: 0 });
+
 export function currentFrame(): Frame | undefined {
   return storage.getStore();
 }

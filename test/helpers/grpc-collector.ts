@@ -24,7 +24,8 @@ const SERVICE = {
   },
 };
 
-export function useGrpcCollector(nextReply: () => GrpcReply | undefined = () => undefined) {
+/** `tls`: serve over TLS with this key and certificate, asking clients for a certificate signed by `ca`. */
+export function useGrpcCollector(nextReply: () => GrpcReply | undefined = () => undefined, tls?: { ca: Buffer; key: Buffer; cert: Buffer }) {
   const state = { endpoint: '', received: [] as GrpcReceived[] };
   const server = new grpc.Server();
   server.addService(SERVICE, {
@@ -41,10 +42,13 @@ export function useGrpcCollector(nextReply: () => GrpcReply | undefined = () => 
       }
     },
   });
+  const credentials = tls
+    ? grpc.ServerCredentials.createSsl(tls.ca, [{ private_key: tls.key, cert_chain: tls.cert }], true)
+    : grpc.ServerCredentials.createInsecure();
   beforeAll(async () => {
     const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
-    state.endpoint = `http://127.0.0.1:${port}`;
+      server.bindAsync('127.0.0.1:0', credentials, (error, bound) => (error ? reject(error) : resolve(bound))));
+    state.endpoint = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   });
   beforeEach(() => {
     state.received.length = 0;

@@ -49,13 +49,15 @@ describe('an exported call', () => {
 });
 
 describe("Node's built-in modules", () => {
-  it('node:http2 and node:zlib are loaded only when an otlp exporter sends over gRPC or gzipped', async () => {
+  it('node:http(s), node:http2 and node:zlib are loaded only when an otlp exporter sends: over HTTP, over gRPC, gzipped', async () => {
     const dir = makeApp([`${APPS}builtins-loaded.mjs`]);
     const local = resultOf(await runApp(dir, 'builtins-loaded.mjs', { env: { TRACEWIRE_DIR: dir } }));
     expect(local).toEqual({ before: [], after: [] });
     const grpc = { TRACEWIRE_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1', OTEL_EXPORTER_OTLP_TIMEOUT: '50' };
     const otlp = resultOf(await runApp(dir, 'builtins-loaded.mjs', { env: grpc }));
-    expect(otlp).toEqual({ before: [], after: ['http2', 'zlib'] });
+    expect(otlp).toEqual({ before: [], after: ['http', 'http2', 'zlib'] }); // node:http2 loads node:http itself
+    const overHttps = { TRACEWIRE_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'https://127.0.0.1:1', OTEL_EXPORTER_OTLP_TIMEOUT: '50' };
+    expect(resultOf(await runApp(dir, 'builtins-loaded.mjs', { env: overHttps }))).toEqual({ before: [], after: ['https'] });
   }, 30_000);
 });
 
