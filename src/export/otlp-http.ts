@@ -45,6 +45,8 @@ export function httpTransport(url: string, headers: Record<string, string>, gzip
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
         response.on('error', reject);
+        // A connection lost mid-answer may end it without 'end' or 'error'.
+        response.on('close', () => reject(new Error('the connection closed before the answer was complete')));
       });
       // The whole exchange, not one silence: a collector that trickles its answer is cut off too.
       const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);

@@ -89,6 +89,23 @@ describe('delivery', () => {
     expect(received).toHaveLength(1);
   });
 
+  it('an answer cut off mid-body is a failed attempt, retried, not a request that never ends', async () => {
+    let requests = 0;
+    const cutOff = createServer((req, res) => {
+      requests++;
+      req.resume();
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('0123456789', () => res.socket?.destroy());
+    });
+    await new Promise<void>((resolve) => cutOff.listen(0, '127.0.0.1', resolve));
+    const e = new OtlpExporter({ endpoint: `http://127.0.0.1:${(cutOff.address() as AddressInfo).port}`, env: {}, maxAttempts: 2, initialBackoffMs: 1, timeoutMs: 60_000 });
+    await e.export([makeCall()]);
+    expect(requests).toBe(2);
+    expect(e.droppedSpans).toBe(1);
+    expect(warnings[0]).toMatch(/after 2 attempt\(s\)/);
+    await new Promise((resolve) => cutOff.close(resolve));
+  });
+
   it('spans waiting or in flight stay within maxBufferedChars, however slow the collector; the rest are dropped and counted', async () => {
     const silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
